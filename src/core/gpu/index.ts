@@ -1,0 +1,7 @@
+// Public surface of the GPU module.
+export * from './types';
+export * from './nvidiaSmi';
+export * from './amdSmi';
+export * from './summary';
+export * from './sampler';
+export { chooseTool, findOnPath, NO_GPU_TOOL_MESSAGE } from './findTool';
