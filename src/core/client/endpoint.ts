@@ -1,0 +1,14 @@
+// Where a request goes: profiles give a base URL with or without `/v1` (and maybe a
+// trailing slash); every caller builds API URLs the same way from it.
+
+/** `http://h:8000`, `http://h:8000/`, `http://h:8000/v1/` -> `http://h:8000/v1/<path>`. */
+export function apiUrl(endpoint: string, path: string): URL {
+  let base = endpoint.trim().replace(/\/+$/, '');
+  if (!/\/v1$/.test(base)) base += '/v1';
+  return new URL(`${base}/${path.replace(/^\/+/, '')}`);
+}
+
+/** `http://host:port` for messages (no path, no credentials). */
+export function origin(url: URL): string {
+  return `${url.protocol}//${url.host}`;
+}
