@@ -1,0 +1,50 @@
+// The `completion-lab` CLI: the same core as the extension, without VS Code. Each
+// subcommand lives in its own file and is loaded only when asked for.
+
+import { CliUsageError } from './usage';
+
+type Command = { summary: string; load: () => Promise<{ run(args: string[]): Promise<number> }> };
+
+const commands: Record<string, Command> = {
+  serve: { summary: 'serve the embedded llama.cpp engine (OpenAI-compatible HTTP)', load: () => import('./commands/serve') },
+  complete: { summary: 'run one completion exactly as the editor would, print JSON', load: () => import('./commands/complete') },
+  probe: { summary: 'probe a server (/health, /v1/models, /version, /metrics), print JSON', load: () => import('./commands/probe') },
+  gpu: { summary: 'sample the GPU(s), one JSON line per sample', load: () => import('./commands/gpu') },
+  'tiny-model': { summary: 'write the tiny random-weight Qwen2 test model (GGUF)', load: () => import('./commands/tinyModel') },
+};
+
+function usage(): string {
+  const rows = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(12)} ${c.summary}`);
+  return ['Usage: completion-lab <command> [options]', '', 'Commands:', ...rows, '', 'Run `completion-lab <command> --help` for its options.'].join('\n');
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(usage() + '\n');
+    return name ? 0 : 2;
+  }
+  const command = commands[name];
+  if (!command) {
+    process.stderr.write(`completion-lab: unknown command "${name}".\n\n${usage()}\n`);
+    return 2;
+  }
+  const mod = await command.load();
+  return mod.run(rest);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    // A user error is one line with what to do; anything else is a bug and keeps its stack.
+    if (err instanceof CliUsageError) {
+      process.stderr.write(`completion-lab: ${err.message}\n`);
+      process.exitCode = err.exitCode;
+    } else {
+      process.stderr.write(`completion-lab: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      process.exitCode = 1;
+    }
+  },
+);
