@@ -1,0 +1,298 @@
+// RecordStore: the recorded completion traffic, as append-only JSONL files in one directory.
+//
+// - append() returns at once; a single writer loop batches queued records into ONE
+//   fs.promises.appendFile call per batch (lines end in \n); flush() waits for it.
+// - Each writer (one per process, i.e. per VS Code window) writes only its own files,
+//   `records-<seq>.<writer>.jsonl`. Two windows on one dir therefore never interleave
+//   partial lines, with no lock: O_APPEND gives no atomicity promise for regular files, and
+//   proper-lockfile is only a transitive dependency of node-llama-cpp, which is optional here.
+// - Bounded: past maxBytes/4 the writer starts a new file; the oldest files are deleted
+//   while the directory's total is over maxBytes.
+// - Crash-safe reads: a torn or invalid line is skipped and counted, never fatal.
+// - Outcomes and the kept text arrive later: update() appends a patch record, merged at read.
+// - Recording off: nothing is written; recordSource=false keeps timings but no source text.
+import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { CompletionRecord } from './record';
+import { toCsv } from './csv';
+
+export type RecordPatchFields = Partial<Omit<CompletionRecord, 'v' | 'kind' | 'id'>>;
+
+export interface RecordPatch extends RecordPatchFields {
+  v: 1;
+  kind: 'patch';
+  id: string;
+  /** Epoch ms of the patch (the record's own ts is not changed by it). */
+  patchTs: number;
+}
+
+export interface RecordStoreOptions {
+  dir: string;
+  /** Size cap of the directory in bytes. Default 50 MiB. */
+  maxBytes?: number;
+  /** Recording on. Off: append() and update() write nothing. Default true. */
+  enabled?: boolean;
+  /** Keep prefix/suffix/shownText/keptText. Off: timings-only records. Default true. */
+  recordSource?: boolean;
+}
+
+export interface ReadResult {
+  records: CompletionRecord[];
+  /** Lines that were torn or not valid records (skipped). */
+  skippedLines: number;
+  files: string[];
+}
+
+export interface QueryOptions {
+  /** Only records with ts >= since (epoch ms). */
+  since?: number;
+  profile?: string;
+  /** The newest `limit` records. */
+  limit?: number;
+}
+
+const SOURCE_FIELDS = ['prefix', 'suffix', 'shownText', 'keptText'] as const;
+const FILE_RE = /^records-(\d{6,})(?:\.([A-Za-z0-9-]+))?\.jsonl$/;
+
+export const CSV_COLUMNS = [
+  'id', 'ts', 'profile', 'model', 'endpoint', 'template', 'languageId', 'pathHash', 'outcome',
+  'promptTokens', 'outputTokens', 'keystrokeToRequestMs', 'ttftMs', 'e2eMs', 'tpotMs', 'decodeTokensPerSec',
+  'timeToShownMs', 'acceptedChars', 'tokensAfterCancel', 'error', 'gpu_vramAtFirstTokenMiB', 'gpu_vramPeakMiB',
+  'gpu_utilMeanPct', 'prefix', 'suffix', 'shownText', 'keptText',
+];
+
+function sortFiles(names: string[]): string[] {
+  return names
+    .map((n) => ({ n, m: FILE_RE.exec(n) }))
+    .filter((x): x is { n: string; m: RegExpExecArray } => x.m !== null)
+    .sort((a, b) => Number(a.m[1]) - Number(b.m[1]) || a.n.localeCompare(b.n))
+    .map((x) => x.n);
+}
+
+export class RecordStore {
+  readonly dir: string;
+  readonly maxBytes: number;
+  private enabled: boolean;
+  private recordSource: boolean;
+  /** Unique per instance: pid plus random, so two stores in one process stay apart too. */
+  private readonly writerId = `${process.pid}-${crypto.randomBytes(3).toString('hex')}`;
+  private queue: string[] = [];
+  private writing: Promise<void> | undefined;
+  private currentFile: string | undefined;
+  private currentBytes = 0;
+  private lastError: Error | undefined;
+
+  constructor(options: RecordStoreOptions) {
+    this.dir = options.dir;
+    this.maxBytes = Math.max(4096, options.maxBytes ?? 50 * 1024 * 1024);
+    this.enabled = options.enabled ?? true;
+    this.recordSource = options.recordSource ?? true;
+  }
+
+  setRecording(opts: { enabled?: boolean; recordSource?: boolean }): void {
+    if (opts.enabled !== undefined) this.enabled = opts.enabled;
+    if (opts.recordSource !== undefined) this.recordSource = opts.recordSource;
+  }
+
+  get recording(): { enabled: boolean; recordSource: boolean } {
+    return { enabled: this.enabled, recordSource: this.recordSource };
+  }
+
+  /** Queue a record; returns at once. Written by the background writer (see flush()). */
+  append(record: CompletionRecord): void {
+    if (!this.enabled) return;
+    this.enqueue(this.strip({ ...record }));
+  }
+
+  /** Later facts about a record (outcome, accepted chars, kept text): merged when read. */
+  update(id: string, patch: RecordPatchFields): void {
+    if (!this.enabled) return;
+    const p: RecordPatch = { ...this.strip({ ...patch }), v: 1, kind: 'patch', id, patchTs: Date.now() };
+    this.enqueue(p);
+  }
+
+  /** Resolves when everything appended so far is on disk; rejects if the disk refused it. */
+  async flush(): Promise<void> {
+    while (this.writing || this.queue.length) {
+      if (!this.writing) this.kick();
+      await this.writing;
+      if (this.lastError) {
+        const err = this.lastError;
+        this.lastError = undefined;
+        throw err;
+      }
+    }
+  }
+
+  async readAll(): Promise<ReadResult> {
+    const files = await this.listFiles();
+    const byId = new Map<string, CompletionRecord>();
+    const patches: RecordPatch[] = [];
+    let skippedLines = 0;
+    for (const name of files) {
+      let text: string;
+      try {
+        text = await fs.promises.readFile(path.join(this.dir, name), 'utf8');
+      } catch {
+        continue; // rotated away by another window meanwhile
+      }
+      for (const line of text.split('\n')) {
+        if (!line.trim()) continue;
+        let obj: unknown;
+        try {
+          obj = JSON.parse(line);
+        } catch {
+          skippedLines++;
+          continue;
+        }
+        const rec = obj as { kind?: unknown; id?: unknown; ts?: unknown };
+        if (!rec || typeof rec !== 'object' || typeof rec.id !== 'string') {
+          skippedLines++;
+        } else if (rec.kind === 'completion' && typeof rec.ts === 'number') {
+          if (!byId.has(rec.id)) byId.set(rec.id, obj as CompletionRecord);
+        } else if (rec.kind === 'patch') {
+          patches.push(obj as RecordPatch);
+        } else {
+          skippedLines++;
+        }
+      }
+    }
+    patches.sort((a, b) => a.patchTs - b.patchTs);
+    for (const p of patches) {
+      const base = byId.get(p.id);
+      if (!base) continue; // its record was rotated out
+      const { v: _v, kind: _k, id: _id, patchTs: _t, ...fields } = p;
+      Object.assign(base, fields);
+    }
+    const records = [...byId.values()].sort((a, b) => a.ts - b.ts);
+    return { records, skippedLines, files };
+  }
+
+  async query(opts: QueryOptions = {}): Promise<CompletionRecord[]> {
+    let { records } = await this.readAll();
+    if (opts.since !== undefined) records = records.filter((r) => r.ts >= opts.since!);
+    if (opts.profile !== undefined) records = records.filter((r) => r.profile === opts.profile);
+    if (opts.limit !== undefined) records = records.slice(Math.max(0, records.length - opts.limit));
+    return records;
+  }
+
+  async exportJson(file: string): Promise<number> {
+    await this.flush();
+    const { records } = await this.readAll();
+    await fs.promises.writeFile(file, JSON.stringify(records, null, 1) + '\n');
+    return records.length;
+  }
+
+  async exportCsv(file: string): Promise<number> {
+    await this.flush();
+    const { records } = await this.readAll();
+    await fs.promises.writeFile(file, toCsv(records as unknown as Record<string, unknown>[], CSV_COLUMNS));
+    return records.length;
+  }
+
+  /** Deletes every record file in the directory (all windows' files). */
+  async clear(): Promise<void> {
+    this.queue = [];
+    await this.writing?.catch(() => undefined);
+    for (const name of await this.listFiles()) await fs.promises.rm(path.join(this.dir, name), { force: true });
+    this.currentFile = undefined;
+    this.currentBytes = 0;
+  }
+
+  /** Total bytes of record files in the directory. */
+  async sizeOnDisk(): Promise<number> {
+    let total = 0;
+    for (const name of await this.listFiles()) {
+      try {
+        total += (await fs.promises.stat(path.join(this.dir, name))).size;
+      } catch {
+        // gone meanwhile
+      }
+    }
+    return total;
+  }
+
+  private strip<T extends Record<string, unknown>>(obj: T): T {
+    if (!this.recordSource) for (const f of SOURCE_FIELDS) delete obj[f];
+    return obj;
+  }
+
+  private enqueue(obj: object): void {
+    this.queue.push(JSON.stringify(obj) + '\n');
+    this.kick();
+  }
+
+  private kick(): void {
+    if (this.writing) return;
+    // setImmediate: appends made in the same tick land in one batch, off the caller's path.
+    this.writing = new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.writeLoop()).finally(() => {
+      this.writing = undefined;
+    });
+  }
+
+  private async writeLoop(): Promise<void> {
+    while (this.queue.length) {
+      const batch = this.queue;
+      this.queue = [];
+      const text = batch.join('');
+      try {
+        await this.writeBatch(text);
+      } catch (err) {
+        // Keep the records for the next try: no data lost because the disk hiccuped.
+        this.queue = batch.concat(this.queue);
+        this.lastError = new Error(`Could not write recorded completions to ${this.dir}: ${(err as Error).message}`);
+        return;
+      }
+    }
+  }
+
+  private async writeBatch(text: string): Promise<void> {
+    if (!this.currentFile) await this.openNewFile();
+    const bytes = Buffer.byteLength(text);
+    const full = path.join(this.dir, this.currentFile!);
+    try {
+      await fs.promises.appendFile(full, text);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      await fs.promises.mkdir(this.dir, { recursive: true });
+      await fs.promises.appendFile(full, text);
+    }
+    this.currentBytes += bytes;
+    if (this.currentBytes > this.maxBytes / 4) {
+      this.currentFile = undefined; // the next batch starts a new file
+      await this.enforceCap(full);
+    }
+  }
+
+  private async openNewFile(): Promise<void> {
+    await fs.promises.mkdir(this.dir, { recursive: true });
+    const files = await this.listFiles();
+    const maxSeq = files.reduce((m, n) => Math.max(m, Number(FILE_RE.exec(n)![1])), 0);
+    this.currentFile = `records-${String(maxSeq + 1).padStart(6, '0')}.${this.writerId}.jsonl`;
+    this.currentBytes = 0;
+    await this.enforceCap(undefined);
+  }
+
+  /** Deletes the oldest files while the directory is over the cap (never `keep`). */
+  private async enforceCap(keep: string | undefined): Promise<void> {
+    const files = await this.listFiles();
+    const sizes = await Promise.all(files.map((n) => fs.promises.stat(path.join(this.dir, n)).then((s) => s.size, () => 0)));
+    let total = sizes.reduce((a, b) => a + b, 0);
+    for (let i = 0; i < files.length && total > this.maxBytes; i++) {
+      const full = path.join(this.dir, files[i]!);
+      if (full === keep || files[i] === this.currentFile) continue;
+      await fs.promises.rm(full, { force: true });
+      total -= sizes[i]!;
+    }
+  }
+
+  private async listFiles(): Promise<string[]> {
+    try {
+      return sortFiles(await fs.promises.readdir(this.dir));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw err;
+    }
+  }
+}
