@@ -1,0 +1,3 @@
+// Public surface of the stats module (pure functions).
+export * from './describe';
+export * from './summarize';
