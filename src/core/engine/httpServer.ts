@@ -1,0 +1,157 @@
+// The engine's HTTP face: the subset of vLLM's OpenAI-compatible API the extension and
+// the CLI use, in vLLM's shapes. Closing the connection aborts the generation, as in vLLM.
+import * as crypto from 'node:crypto';
+import * as http from 'node:http';
+import { ApiError, badRequest } from './apiError';
+import { parseCompletionRequest } from './completionRequest';
+import type { Engine } from './engine';
+
+export const ENGINE_VERSION = '0.1.0';
+const MAX_BODY_BYTES = 16 * 1024 * 1024;
+
+function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function readJson(req: http.IncomingMessage): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(new ApiError(413, `Request body is larger than ${MAX_BODY_BYTES} bytes.`));
+        req.destroy();
+      } else chunks.push(c);
+    });
+    req.on('error', reject);
+    req.on('end', () => {
+      const text = Buffer.concat(chunks).toString('utf8');
+      try {
+        resolve(JSON.parse(text));
+      } catch (err) {
+        reject(badRequest(`The request body is not valid JSON: ${(err as Error).message}`));
+      }
+    });
+  });
+}
+
+export interface EngineServerOptions {
+  log?: (line: string) => void;
+}
+
+export function createEngineServer(engine: Engine, opts: EngineServerOptions = {}): http.Server {
+  const log = opts.log ?? (() => undefined);
+
+  const checkModel = (model: string | undefined): void => {
+    if (model !== undefined && model !== engine.modelName) throw new ApiError(404, `The model \`${model}\` does not exist.`, 'model');
+  };
+
+  async function completions(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const request = parseCompletionRequest(await readJson(req));
+    checkModel(request.model);
+    // A client that goes away before the end (a stale completion) aborts generation.
+    const abort = new AbortController();
+    res.on('close', () => {
+      if (!res.writableEnded) abort.abort();
+    });
+    const id = `cmpl-${crypto.randomUUID().replace(/-/g, '')}`;
+    const created = Math.floor(Date.now() / 1000);
+    const base = { id, object: 'text_completion', created, model: engine.modelName };
+
+    if (!request.stream) {
+      const out = await engine.complete(request, abort.signal, () => undefined);
+      if (out.finishReason === 'abort') return;
+      sendJson(res, 200, {
+        ...base,
+        choices: [{ index: 0, text: out.text, logprobs: null, finish_reason: out.finishReason, stop_reason: out.stopReason, prompt_logprobs: null }],
+        usage: { prompt_tokens: out.promptTokens, total_tokens: out.promptTokens + out.completionTokens, completion_tokens: out.completionTokens, prompt_tokens_details: null },
+      });
+      return;
+    }
+
+    let started = false;
+    const write = (payload: unknown): void => {
+      if (!started) {
+        res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive' });
+        started = true;
+      }
+      if (!res.writableEnded && !res.destroyed) res.write(`data: ${typeof payload === 'string' ? payload : JSON.stringify(payload)}\n\n`);
+    };
+    const chunk = (text: string, finishReason: string | null, stopReason: string | number | null): unknown => ({
+      ...base,
+      choices: [{ index: 0, text, logprobs: null, finish_reason: finishReason, stop_reason: stopReason }],
+      usage: null,
+    });
+    try {
+      // Too-long prompts throw before the first write, so they still get a plain HTTP 400.
+      const out = await engine.complete(request, abort.signal, (text) => write(chunk(text, null, null)));
+      if (out.finishReason === 'abort') return;
+      write(chunk('', out.finishReason, out.stopReason));
+      if (request.includeUsage) {
+        write({ ...base, choices: [], usage: { prompt_tokens: out.promptTokens, total_tokens: out.promptTokens + out.completionTokens, completion_tokens: out.completionTokens } });
+      }
+      write('[DONE]');
+      res.end();
+    } catch (err) {
+      if (!started) throw err;
+      // After the stream started, vLLM reports errors as an SSE event inside the 200.
+      const apiErr = err instanceof ApiError ? err : new ApiError(500, err instanceof Error ? err.message : String(err));
+      write(apiErr.toJSON());
+      write('[DONE]');
+      res.end();
+      log(`completion failed mid-stream: ${apiErr.message}`);
+    }
+  }
+
+  async function tokenize(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const body = (await readJson(req)) as { prompt?: unknown; model?: unknown } | null;
+    if (typeof body !== 'object' || body === null || typeof body.prompt !== 'string') throw badRequest('prompt must be a string.', 'prompt');
+    if (body.model !== undefined && body.model !== null) checkModel(String(body.model));
+    const tokens = engine.tokenize(body.prompt);
+    sendJson(res, 200, { count: tokens.length, max_model_len: engine.maxModelLen, tokens });
+  }
+
+  type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => Promise<void> | void;
+  const routes: Record<string, Record<string, Handler>> = {
+    '/health': { GET: (_q, res) => void res.writeHead(200, { 'content-length': 0 }).end() },
+    '/version': { GET: (_q, res) => sendJson(res, 200, { version: ENGINE_VERSION, engine: 'completion-lab', backend: 'llama.cpp (node-llama-cpp)' }) },
+    '/v1/models': {
+      GET: (_q, res) =>
+        sendJson(res, 200, {
+          object: 'list',
+          data: [{ id: engine.modelName, object: 'model', created: engine.created, owned_by: 'completion-lab', root: engine.modelPath, parent: null, max_model_len: engine.maxModelLen }],
+        }),
+    },
+    '/v1/completions': { POST: completions },
+    '/tokenize': { POST: tokenize },
+    '/metrics': {
+      GET: async (_q, res) => {
+        const text = await engine.metrics.text();
+        res.writeHead(200, { 'content-type': engine.metrics.contentType });
+        res.end(text);
+      },
+    },
+  };
+
+  return http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://engine');
+    const route = routes[url.pathname.replace(/\/+$/, '') || '/'];
+    const handler = route?.[req.method ?? 'GET'];
+    const fail = (err: unknown): void => {
+      const apiErr = err instanceof ApiError ? err : new ApiError(500, err instanceof Error ? err.message : String(err));
+      if (apiErr.status >= 500) log(`${req.method} ${url.pathname} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      if (res.headersSent) res.destroy();
+      else sendJson(res, apiErr.status, apiErr.toJSON());
+    };
+    if (!route) return fail(new ApiError(404, `Not found: ${url.pathname}`));
+    if (!handler) return fail(new ApiError(405, `Method ${req.method} is not allowed on ${url.pathname}.`));
+    try {
+      Promise.resolve(handler(req, res)).catch(fail);
+    } catch (err) {
+      fail(err);
+    }
+  });
+}
