@@ -1,0 +1,159 @@
+// The commands of the product. Each says what it did or why it could not; none is a
+// silent no-op.
+import * as vscode from 'vscode';
+import { listModels } from '../core/client/models';
+import { suggestedProfiles, type ModelProfile } from '../core/profiles';
+import type { RecordStore } from '../core/store/recordStore';
+import { config } from './config';
+import { errorText, log, showError } from './log';
+import type { ServerManager } from './servers';
+
+export interface CommandDeps {
+  store: () => RecordStore;
+  servers: ServerManager;
+  showPanel: () => void;
+  clearCaches: () => void;
+  secrets: vscode.SecretStorage;
+}
+
+const PROFILES_KEY = 'profiles';
+
+export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
+  const reg = (id: string, fn: (...a: unknown[]) => unknown) =>
+    vscode.commands.registerCommand(id, async (...a: unknown[]) => {
+      try {
+        await fn(...a);
+      } catch (err) {
+        await showError(`Completion Lab: ${errorText(err)}`);
+      }
+    });
+  return [
+    reg('completionLab.showPanel', () => deps.showPanel()),
+    reg('completionLab.showLog', () => log().show(true)),
+    reg('completionLab.selectModel', () => selectModel(deps)),
+    reg('completionLab.startServers', () => startServers(deps)),
+    reg('completionLab.stopServers', () => {
+      const n = deps.servers.stopAll();
+      void vscode.window.showInformationMessage(n ? `Completion Lab: stopped ${n} model server${n > 1 ? 's' : ''}.` : 'Completion Lab: no model server started from this window is running.');
+    }),
+    reg('completionLab.clearTraffic', async () => {
+      const pick = await vscode.window.showWarningMessage('Delete all recorded completions and traffic of Completion Lab on this machine?', { modal: true }, 'Delete');
+      if (pick !== 'Delete') return;
+      await deps.store().clear();
+      deps.clearCaches();
+      void vscode.window.showInformationMessage('Completion Lab: recorded traffic cleared.');
+    }),
+    reg('completionLab.exportData', async () => {
+      const uri = await vscode.window.showSaveDialog({
+        title: 'Export Completion Lab records',
+        filters: { 'JSON': ['json'], 'CSV': ['csv'] },
+        defaultUri: vscode.Uri.file(`completion-lab-records.json`),
+      });
+      if (!uri) return;
+      const store = deps.store();
+      const n = uri.fsPath.toLowerCase().endsWith('.csv') ? await store.exportCsv(uri.fsPath) : await store.exportJson(uri.fsPath);
+      void vscode.window.showInformationMessage(`Completion Lab: exported ${n} records to ${uri.fsPath}.`);
+    }),
+    reg('completionLab.runComparison', () => {
+      void vscode.window.showInformationMessage(
+        'Completion Lab: model comparison (replaying your recorded traffic against several profiles) is not available in this version yet. The profiling panel already compares the profiles you have used on your own traffic.',
+        'Show profiling panel',
+      ).then((p) => { if (p) deps.showPanel(); });
+    }),
+  ];
+}
+
+async function selectModel(deps: CommandDeps): Promise<void> {
+  const { profiles, errors } = config.profiles();
+  for (const e of errors) log().warn(e);
+  const active = config.activeProfile().profile?.name;
+  type Item = vscode.QuickPickItem & { action: 'use' | 'add' | 'key'; profile?: ModelProfile };
+  const items: Item[] = profiles.map((p) => ({
+    label: p.name,
+    description: `${p.model || '(server default)'} · ${p.template}`,
+    detail: p.endpoint,
+    picked: p.name === active,
+    action: 'use' as const,
+    profile: p,
+    ...(p.name === active ? { iconPath: new vscode.ThemeIcon('check') } : {}),
+  }));
+  items.push({ label: '$(add) Add a profile from a running server…', action: 'add' });
+  items.push({ label: '$(key) Set the API key of a profile…', action: 'key' });
+  const pick = await vscode.window.showQuickPick(items, { title: 'Completion Lab: model profile for inline completions' });
+  if (!pick) return;
+  if (pick.action === 'use' && pick.profile) {
+    await config.setActiveProfile(pick.profile.name);
+    void vscode.window.showInformationMessage(`Completion Lab: using "${pick.profile.name}".`);
+  } else if (pick.action === 'add') {
+    await addFromServer();
+  } else {
+    await setApiKey(profiles, deps.secrets);
+  }
+}
+
+async function addFromServer(preset?: string): Promise<void> {
+  const url = preset ?? (await vscode.window.showInputBox({
+    title: 'Server URL',
+    value: 'http://127.0.0.1:8000',
+    prompt: 'Base URL of an OpenAI-compatible server (vLLM, llama.cpp, the embedded engine)',
+    validateInput: (v) => (/^https?:\/\/\S+$/.test(v) ? undefined : 'Enter a URL starting with http:// or https://'),
+  }));
+  if (!url) return;
+  const models = await listModels(url, { timeoutMs: 5000 });
+  if (!models.length) throw new Error(`${url} serves no model.`);
+  const candidates = models.flatMap((m) => {
+    const s = suggestedProfiles(url, { id: m.id, maxModelLen: m.maxModelLen });
+    return s.length ? s : [{ name: m.id.split('/').pop() ?? m.id, endpoint: url, model: m.id, template: 'auto' as const }];
+  });
+  const pick = await vscode.window.showQuickPick(candidates.map((c) => ({ label: c.name, description: `${c.model} · ${c.template}`, c })), { title: 'Profile to add' });
+  if (!pick) return;
+  await upsertProfile(pick.c, true);
+  void vscode.window.showInformationMessage(`Completion Lab: added and selected "${pick.c.name}".`);
+}
+
+/** Adds or replaces a profile by name in the settings, optionally making it active. */
+export async function upsertProfile(profile: ModelProfile, activate: boolean): Promise<void> {
+  const cfg = vscode.workspace.getConfiguration('completionLab');
+  const target = vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+  const raw = (cfg.get<unknown[]>(PROFILES_KEY) ?? []).filter((p) => (p as { name?: string }).name !== profile.name);
+  const clean = Object.fromEntries(Object.entries(profile).filter(([, v]) => v !== undefined));
+  await cfg.update(PROFILES_KEY, [...raw, clean], target);
+  if (activate) await config.setActiveProfile(profile.name);
+}
+
+async function setApiKey(profiles: ModelProfile[], secrets: vscode.SecretStorage): Promise<void> {
+  const pick = await vscode.window.showQuickPick(profiles.map((p) => ({ label: p.name, p })), { title: 'API key for which profile?' });
+  if (!pick) return;
+  const key = await vscode.window.showInputBox({ title: `API key for ${pick.p.name}`, password: true, prompt: 'Kept in VS Code secret storage, sent only to this profile\'s endpoint. Empty: remove it.' });
+  if (key === undefined) return;
+  const name = pick.p.apiKeyName || pick.p.name;
+  if (key) await secrets.store(`completionLab.apiKey.${name}`, key);
+  else await secrets.delete(`completionLab.apiKey.${name}`);
+  void vscode.window.showInformationMessage(`Completion Lab: API key for "${pick.p.name}" ${key ? 'saved' : 'removed'}.`);
+}
+
+async function startServers(deps: CommandDeps): Promise<void> {
+  const { profiles } = config.profiles();
+  type Item = vscode.QuickPickItem & { profile?: ModelProfile };
+  const modelPath = config.engineModelPath();
+  const items: Item[] = [
+    { label: 'Embedded engine (llama.cpp)', description: modelPath || 'tiny test model (set completionLab.engine.modelPath to a GGUF file)', picked: true },
+    ...profiles.filter((p) => p.launchCommand).map((p) => ({ label: p.name, description: p.launchCommand, profile: p })),
+  ];
+  const picks = await vscode.window.showQuickPick(items, { canPickMany: true, title: 'Start which model servers? (started one after another)' });
+  if (!picks?.length) return;
+  await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Completion Lab', cancellable: true }, async (progress, token) => {
+    for (const p of picks) {
+      if (token.isCancellationRequested) return;
+      progress.report({ message: `starting ${p.label}… (waiting for it to be ready)` });
+      if (p.profile) {
+        await deps.servers.startLaunchCommand(p.profile, token);
+        void vscode.window.showInformationMessage(`Completion Lab: "${p.profile.name}" is ready at ${p.profile.endpoint}.`);
+      } else {
+        const s = await deps.servers.startEmbedded(modelPath, token);
+        await upsertProfile({ name: 'embedded', endpoint: s.url!, model: s.model, template: 'auto' }, true);
+        void vscode.window.showInformationMessage(`Completion Lab: embedded engine ready at ${s.url} (${s.model}); profile "embedded" selected.`);
+      }
+    }
+  });
+}

@@ -1,0 +1,71 @@
+// One typed facade over the settings: fresh getters (never cached), and one place that
+// knows which setting changes need what restarted.
+import * as vscode from 'vscode';
+import { validateProfiles, type ModelProfile } from '../core/profiles';
+
+const SECTION = 'completionLab';
+
+export interface ProfilesRead {
+  profiles: ModelProfile[];
+  errors: string[];
+}
+
+function cfg(): vscode.WorkspaceConfiguration {
+  return vscode.workspace.getConfiguration(SECTION);
+}
+
+export const config = {
+  enabled: (): boolean => cfg().get<boolean>('enabled', true),
+  debounceMs: (): number => clampInt(cfg().get<number>('debounceMs', 150), 0, 2000),
+  contextTokens: (): number => clampInt(cfg().get<number>('contextTokens', 1536), 64, 32768),
+  recording: (): boolean => cfg().get<boolean>('recording.enabled', true),
+  storeMaxBytes: (): number => Math.round(clamp(cfg().get<number>('store.maxSizeMB', 50), 1, 2048) * 1024 * 1024),
+  // A 0 here must never become a busy loop: floor at the point where nvidia-smi gains nothing.
+  gpuPollMs: (): number => clampInt(cfg().get<number>('gpu.pollIntervalMs', 500), 200, 10000),
+  gpuTool: (): string => cfg().get<string>('gpu.tool', 'auto'),
+  engineModelPath: (): string => cfg().get<string>('engine.modelPath', ''),
+  activeProfileName: (): string => cfg().get<string>('activeProfile', ''),
+  profiles: (): ProfilesRead => {
+    const { profiles, errors } = validateProfiles(cfg().get<unknown>('profiles', []));
+    return { profiles, errors };
+  },
+  /** The active profile, or undefined with the reason. */
+  activeProfile: (): { profile?: ModelProfile; errors: string[] } => {
+    const { profiles, errors } = config.profiles();
+    const name = config.activeProfileName();
+    if (profiles.length === 0) {
+      return { errors: [...errors, 'No model profile is configured. Add one to "completionLab.profiles" (endpoint of your vLLM server).'] };
+    }
+    if (!name) return { profile: profiles[0], errors };
+    const profile = profiles.find((p) => p.name === name);
+    if (!profile) {
+      return {
+        profile: profiles[0],
+        errors: [...errors, `Active profile "${name}" is not in "completionLab.profiles"; using "${profiles[0]!.name}". Run "Completion Lab: Select model" to pick one.`],
+      };
+    }
+    return { profile, errors };
+  },
+  async setActiveProfile(name: string): Promise<void> {
+    const target = vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+    await cfg().update('activeProfile', name, target);
+  },
+};
+
+/** What a settings change needs: the change handler fans out by these. */
+export function affected(e: vscode.ConfigurationChangeEvent): { profiles: boolean; gpu: boolean; store: boolean; enabled: boolean } {
+  const a = (k: string) => e.affectsConfiguration(`${SECTION}.${k}`);
+  return {
+    profiles: a('profiles') || a('activeProfile'),
+    gpu: a('gpu'),
+    store: a('store') || a('recording'),
+    enabled: a('enabled'),
+  };
+}
+
+function clamp(v: number, lo: number, hi: number): number {
+  return Number.isFinite(v) ? Math.min(hi, Math.max(lo, v)) : lo;
+}
+function clampInt(v: number, lo: number, hi: number): number {
+  return Math.round(clamp(v, lo, hi));
+}

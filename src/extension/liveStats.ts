@@ -1,0 +1,69 @@
+// What the status bar and the panel show live: the last completions' timings (in memory,
+// whatever the recording setting), the latest GPU sample and server metrics.
+import * as vscode from 'vscode';
+import type { CompletionRecord } from '../core/store/record';
+import type { GpuSample, SamplerState } from '../core/gpu/types';
+import { percentileOf } from '../core/stats/describe';
+
+const KEEP = 100;
+
+export interface ServerView {
+  kind: 'unknown' | 'ok' | 'unreachable' | 'error';
+  endpoint?: string;
+  model?: string;
+  maxModelLen?: number;
+  message?: string;
+  /** Server-side numbers from /metrics, shown beside the client's, never mixed. */
+  metrics?: { kvCacheUsagePct?: number; running?: number; waiting?: number; ttftMeanMs?: number; genTokensPerSec?: number };
+}
+
+export class LiveStats implements vscode.Disposable {
+  private readonly recent: CompletionRecord[] = [];
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.changed.event;
+  server: ServerView = { kind: 'unknown' };
+  gpu: GpuSample | undefined;
+  gpuState: SamplerState = { kind: 'stopped' };
+  requestsMade = 0;
+
+  /** A finished request (any outcome): feeds last / p50 when it produced timings. */
+  add(record: CompletionRecord): void {
+    this.requestsMade++;
+    if (record.ttftMs !== undefined) {
+      this.recent.push(record);
+      if (this.recent.length > KEEP) this.recent.shift();
+    }
+    this.changed.fire();
+  }
+
+  setServer(view: ServerView): void {
+    this.server = view;
+    this.changed.fire();
+  }
+
+  setGpu(sample: GpuSample | undefined, state?: SamplerState): void {
+    if (sample) this.gpu = sample;
+    if (state) this.gpuState = state;
+    this.changed.fire();
+  }
+
+  get last(): CompletionRecord | undefined {
+    return this.recent[this.recent.length - 1];
+  }
+
+  ttft(q: number): number | undefined {
+    return percentileOf(this.recent.map((r) => r.ttftMs!).filter((v) => v !== undefined), q);
+  }
+
+  get count(): number {
+    return this.recent.length;
+  }
+
+  records(): readonly CompletionRecord[] {
+    return this.recent;
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+}

@@ -1,0 +1,103 @@
+// The profiling panel's host side: strict CSP, nonce scripts, narrow resource roots, a
+// ready handshake, and re-hydration from the host when shown again (no
+// retainContextWhenHidden: the host owns the data).
+import * as crypto from 'node:crypto';
+import * as vscode from 'vscode';
+import { isPanelMessage, type HostMessage, type PanelState } from '../protocol';
+import { Disposable } from './dispose';
+
+export class ProfilingPanel extends Disposable {
+  static readonly viewType = 'completionLab.panel';
+  private static current: ProfilingPanel | undefined;
+  private ready = false;
+  private pending: NodeJS.Timeout | undefined;
+
+  static show(extensionUri: vscode.Uri, state: () => Promise<PanelState>, onChange: vscode.Event<void>): ProfilingPanel {
+    if (ProfilingPanel.current) {
+      ProfilingPanel.current.panel.reveal();
+      return ProfilingPanel.current;
+    }
+    const panel = vscode.window.createWebviewPanel(ProfilingPanel.viewType, 'Completion Lab', vscode.ViewColumn.Active, {
+      enableScripts: true,
+      localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')],
+    });
+    ProfilingPanel.current = new ProfilingPanel(panel, extensionUri, state, onChange);
+    return ProfilingPanel.current;
+  }
+
+  static get isOpen(): boolean {
+    return ProfilingPanel.current !== undefined;
+  }
+
+  private constructor(
+    readonly panel: vscode.WebviewPanel,
+    extensionUri: vscode.Uri,
+    private readonly state: () => Promise<PanelState>,
+    onChange: vscode.Event<void>,
+  ) {
+    super();
+    panel.webview.html = html(panel.webview, extensionUri);
+    this.register(panel.onDidDispose(() => {
+      ProfilingPanel.current = undefined;
+      this.dispose();
+    }));
+    this.register(panel.webview.onDidReceiveMessage((m: unknown) => {
+      if (!isPanelMessage(m)) return;
+      if (m.type === 'ready') {
+        this.ready = true;
+        void this.post('hydrate');
+      } else {
+        void vscode.commands.executeCommand(m.command);
+      }
+    }));
+    // A hidden webview is torn down; on show it says "ready" again and is re-hydrated.
+    this.register(panel.onDidChangeViewState(() => { if (!panel.visible) this.ready = false; }));
+    this.register(onChange(() => this.schedule()));
+    this.register({ dispose: () => clearTimeout(this.pending) });
+  }
+
+  /** Updates at most once a second. */
+  private schedule(): void {
+    if (this.pending || !this.ready) return;
+    this.pending = setTimeout(() => {
+      this.pending = undefined;
+      void this.post('update');
+    }, 1000);
+  }
+
+  private async post(type: HostMessage['type']): Promise<void> {
+    if (this.isDisposed) return;
+    const msg: HostMessage = { type, state: await this.state() };
+    await this.panel.webview.postMessage(msg);
+  }
+
+  override dispose(): void {
+    super.dispose();
+    this.panel.dispose();
+  }
+}
+
+function html(webview: vscode.Webview, extensionUri: vscode.Uri): string {
+  const nonce = crypto.randomBytes(16).toString('base64');
+  const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview.js'));
+  const csp = [
+    "default-src 'none'",
+    `img-src ${webview.cspSource} data:`,
+    `style-src ${webview.cspSource} 'unsafe-inline'`,
+    `font-src ${webview.cspSource}`,
+    `script-src 'nonce-${nonce}'`,
+  ].join('; ');
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<title>Completion Lab</title>
+</head>
+<body>
+<main id="app"><p>Loading…</p></main>
+<script nonce="${nonce}" src="${script.toString()}"></script>
+</body>
+</html>`;
+}

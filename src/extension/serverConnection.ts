@@ -1,0 +1,118 @@
+// What the active profile's server serves (model id, max_model_len), and whether it is
+// reachable. Failures back off (1 s doubling to 30 s): while backing off the provider
+// answers empty at once, so typing never waits on a dead server and no toast storm starts.
+import { listModels, type ServedModel } from '../core/client/models';
+import { ClientError } from '../core/client/errors';
+import { resolveProfile, type EffectiveProfile, type ModelProfile } from '../core/profiles';
+import { errorText, log } from './log';
+import type { LiveStats } from './liveStats';
+
+const BACKOFF_START_MS = 1000;
+const BACKOFF_MAX_MS = 30_000;
+
+export interface Connected {
+  profile: ModelProfile;
+  effective: EffectiveProfile;
+  served: ServedModel;
+}
+
+export class ServerConnection {
+  private info: Connected | undefined;
+  private pending: Promise<Connected | undefined> | undefined;
+  private failures = 0;
+  private retryAt = 0;
+  private lastWarnings = '';
+
+  constructor(
+    private profile: ModelProfile,
+    private readonly stats: LiveStats,
+    private readonly apiKey: () => Promise<string | undefined>,
+  ) {}
+
+  get profileName(): string {
+    return this.profile.name;
+  }
+
+  /** True while a recent failure says not to try yet. */
+  get backingOff(): boolean {
+    return Date.now() < this.retryAt;
+  }
+
+  /** The server's model and the effective settings, asking the server once. */
+  async connect(): Promise<Connected | undefined> {
+    if (this.info) return this.info;
+    if (this.backingOff) return undefined;
+    this.pending ??= this.load().finally(() => (this.pending = undefined));
+    return this.pending;
+  }
+
+  private async load(): Promise<Connected | undefined> {
+    const p = this.profile;
+    try {
+      const models = await listModels(p.endpoint, { timeoutMs: 5000, apiKey: await this.apiKey() });
+      let served: ServedModel | undefined;
+      if (p.model) {
+        served = models.find((m) => m.id === p.model);
+        if (!served) {
+          const names = models.map((m) => m.id).join(', ') || 'none';
+          this.fail(`Profile "${p.name}": the server at ${p.endpoint} does not serve "${p.model}" (it serves: ${names}). Fix "model" in the profile.`, 'error');
+          return undefined;
+        }
+      } else if (models.length === 1) {
+        served = models[0];
+      } else {
+        const names = models.map((m) => m.id).join(', ') || 'none';
+        this.fail(`Profile "${p.name}": the server at ${p.endpoint} serves ${models.length} models (${names}); set "model" in the profile.`, 'error');
+        return undefined;
+      }
+      const effective = resolveProfile(p, { id: served!.id, maxModelLen: served!.maxModelLen });
+      this.info = { profile: p, effective, served: served! };
+      this.failures = 0;
+      this.retryAt = 0;
+      const warnings = effective.warnings.join(' ');
+      if (warnings && warnings !== this.lastWarnings) log().warn(`Profile "${p.name}": ${warnings}`);
+      this.lastWarnings = warnings;
+      this.stats.setServer({
+        kind: effective.warnings.length ? 'error' : 'ok',
+        endpoint: p.endpoint,
+        model: served!.id,
+        maxModelLen: served!.maxModelLen,
+        message: effective.warnings.length ? effective.warnings[0] : undefined,
+      });
+      log().info(`Connected to ${p.endpoint}: model ${served!.id}, max_model_len ${served!.maxModelLen ?? 'unknown'}, template ${effective.template}.`);
+      return this.info;
+    } catch (err) {
+      this.reportFailure(err);
+      return undefined;
+    }
+  }
+
+  /** A request failed: connection-level failures mark the server unreachable and back off. */
+  reportFailure(err: unknown): void {
+    const unreachable = err instanceof ClientError && ['connection-refused', 'unreachable', 'timeout-first-token'].includes(err.kind);
+    if (unreachable) {
+      this.info = undefined;
+      this.fail(errorText(err), 'unreachable');
+    } else {
+      log().warn(`Completion failed: ${errorText(err)}`);
+      if (err instanceof ClientError && err.kind === 'unknown-model') this.info = undefined;
+    }
+  }
+
+  /** A request succeeded after trouble: clear the backoff. */
+  reportSuccess(): void {
+    if (this.failures > 0) {
+      this.failures = 0;
+      this.retryAt = 0;
+    }
+  }
+
+  private fail(message: string, kind: 'unreachable' | 'error'): void {
+    this.failures++;
+    const wait = Math.min(BACKOFF_MAX_MS, BACKOFF_START_MS * 2 ** (this.failures - 1));
+    this.retryAt = Date.now() + wait;
+    // Log once per streak, not per keystroke.
+    if (this.failures === 1 || this.stats.server.message !== message) log().warn(`${message} (retrying in ${Math.round(wait / 1000)} s)`);
+    this.stats.setServer({ kind, endpoint: this.profile.endpoint, message });
+  }
+}

@@ -1,0 +1,144 @@
+// Starting and stopping model servers from the editor: the embedded llama.cpp engine
+// (run with the extension host's own runtime, never whatever `node` is on PATH) and the
+// profiles' launch commands (e.g. `vllm serve ...`). vLLM instances sharing one GPU must
+// start one after another, so each waits for /health 200 before the next begins.
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as path from 'node:path';
+import * as readline from 'node:readline';
+import * as vscode from 'vscode';
+import { getJson } from '../core/client/getJson';
+import { apiUrl } from '../core/client/endpoint';
+import type { ModelProfile } from '../core/profiles';
+import { Disposable } from './dispose';
+import { errorText, log } from './log';
+
+export interface RunningServer {
+  label: string;
+  url?: string;
+  model?: string;
+  child: ChildProcess;
+}
+
+const HEALTH_POLL_MS = 500;
+
+export class ServerManager extends Disposable {
+  private readonly running: RunningServer[] = [];
+
+  constructor(private readonly extensionPath: string) {
+    super();
+    this.register({ dispose: () => this.stopAll() });
+  }
+
+  get servers(): readonly RunningServer[] {
+    return this.running;
+  }
+
+  /** The embedded engine: resolves with its URL once it printed its ready line. */
+  async startEmbedded(modelPath: string, token?: vscode.CancellationToken): Promise<RunningServer> {
+    const cli = path.join(this.extensionPath, 'dist', 'cli.js');
+    const args = [cli, 'serve', '--port', '0', ...(modelPath ? ['--model', modelPath] : ['--tiny'])];
+    // Under desktop VS Code process.execPath is Electron: run it as plain Node.
+    const child = spawn(process.execPath, args, {
+      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+    const server: RunningServer = { label: `embedded engine (${modelPath ? path.basename(modelPath) : 'tiny test model'})`, child };
+    this.track(server);
+    const stderr: string[] = [];
+    readline.createInterface({ input: child.stderr! }).on('line', (l) => {
+      stderr.push(l);
+      if (stderr.length > 20) stderr.shift();
+      log().info(`[engine] ${l}`);
+    });
+    return new Promise<RunningServer>((resolve, reject) => {
+      const lines = readline.createInterface({ input: child.stdout! });
+      const fail = (why: string) => {
+        this.stop(server);
+        reject(new Error(`${why}${stderr.length ? `\n${stderr.slice(-5).join('\n')}` : ''}`));
+      };
+      token?.onCancellationRequested(() => fail('Cancelled.'));
+      child.once('error', (e) => fail(`Could not start the embedded engine: ${e.message}`));
+      child.once('exit', (code) => fail(`The embedded engine exited (code ${code}) before it was ready.`));
+      lines.once('line', (l) => {
+        try {
+          const ready = JSON.parse(l) as { url: string; model: string };
+          server.url = ready.url;
+          server.model = ready.model;
+          child.removeAllListeners('exit');
+          child.once('exit', (code) => log().warn(`The embedded engine exited (code ${code}).`));
+          resolve(server);
+        } catch {
+          fail(`The embedded engine printed an unexpected line: ${l}`);
+        }
+      });
+    });
+  }
+
+  /** A profile's launch command, then /health until 200 (connection refused = still loading). */
+  async startLaunchCommand(profile: ModelProfile, token?: vscode.CancellationToken, timeoutMs = 15 * 60_000): Promise<RunningServer> {
+    const command = profile.launchCommand!;
+    const child = spawn(command, { shell: true, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const server: RunningServer = { label: `${profile.name}: ${command}`, url: profile.endpoint, child };
+    this.track(server);
+    for (const s of [child.stdout!, child.stderr!]) readline.createInterface({ input: s }).on('line', (l) => log().info(`[${profile.name}] ${l}`));
+    let exited: number | null | undefined;
+    child.once('exit', (code) => (exited = code));
+    const deadline = Date.now() + timeoutMs;
+    const health = apiUrl(profile.endpoint, 'models');
+    const healthUrl = new URL('/health', health.origin);
+    while (Date.now() < deadline) {
+      if (token?.isCancellationRequested) {
+        this.stop(server);
+        throw new Error('Cancelled.');
+      }
+      if (exited !== undefined) throw new Error(`"${command}" exited with code ${exited} before the server was ready. See the log for its output.`);
+      try {
+        await getJson(healthUrl, { timeoutMs: 2000 }).catch(async (e: unknown) => {
+          // /health answers 200 with an empty body on vLLM: a JSON parse failure is fine.
+          if (e instanceof Error && /JSON|json/.test(e.message)) return;
+          throw e;
+        });
+        return server;
+      } catch {
+        await new Promise((r) => setTimeout(r, HEALTH_POLL_MS));
+      }
+    }
+    this.stop(server);
+    throw new Error(`"${command}" did not answer ${healthUrl.href} within ${Math.round(timeoutMs / 60000)} min.`);
+  }
+
+  stop(server: RunningServer): void {
+    const i = this.running.indexOf(server);
+    if (i >= 0) this.running.splice(i, 1);
+    killGroup(server.child);
+  }
+
+  stopAll(): number {
+    const n = this.running.length;
+    for (const s of [...this.running]) this.stop(s);
+    return n;
+  }
+
+  private track(server: RunningServer): void {
+    this.running.push(server);
+    server.child.once('exit', () => {
+      const i = this.running.indexOf(server);
+      if (i >= 0) this.running.splice(i, 1);
+    });
+  }
+}
+
+/** Kill the whole process group: a shell's children (vLLM's workers) survive a plain SIGTERM. */
+function killGroup(child: ChildProcess): void {
+  if (child.pid === undefined || child.exitCode !== null) return;
+  try {
+    process.kill(-child.pid, 'SIGTERM');
+  } catch (e) {
+    try {
+      child.kill('SIGTERM');
+    } catch {
+      log().warn(`Could not stop process ${child.pid}: ${errorText(e)}`);
+    }
+  }
+}

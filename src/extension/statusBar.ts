@@ -1,0 +1,83 @@
+// The status bar item: drawn from LiveStats through renderStatus(), at most once a second.
+import * as vscode from 'vscode';
+import { Disposable } from './dispose';
+import type { LiveStats } from './liveStats';
+import { renderStatus, type StatusState, type StatusView } from './statusModel';
+
+export interface StatusInputs {
+  enabled(): boolean;
+  profileName(): string | undefined;
+  profileProblem(): string | undefined;
+}
+
+const MIN_INTERVAL_MS = 1000;
+
+export class StatusBar extends Disposable {
+  private readonly item: vscode.StatusBarItem;
+  private timer: NodeJS.Timeout | undefined;
+  private lastDraw = 0;
+  private view: StatusView | undefined;
+
+  constructor(private readonly stats: LiveStats, private readonly inputs: StatusInputs) {
+    super();
+    this.item = this.register(vscode.window.createStatusBarItem('completion-lab.status', vscode.StatusBarAlignment.Right, 100));
+    this.item.name = 'Completion Lab';
+    this.item.command = 'completionLab.showPanel';
+    this.register(stats.onDidChange(() => this.schedule()));
+    this.register({ dispose: () => clearTimeout(this.timer) });
+    this.draw();
+    this.item.show();
+  }
+
+  /** Redraw soon: immediately if the last draw is a second old, else at the second. */
+  schedule(): void {
+    if (this.timer) return;
+    const wait = Math.max(0, this.lastDraw + MIN_INTERVAL_MS - Date.now());
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.draw();
+    }, wait);
+  }
+
+  get current(): StatusView | undefined {
+    return this.view;
+  }
+
+  private state(): StatusState {
+    if (!this.inputs.enabled()) return { kind: 'off' };
+    const profile = this.inputs.profileName();
+    if (!profile) return { kind: 'no-profile', message: this.inputs.profileProblem() ?? 'No model profile.' };
+    const s = this.stats;
+    if (s.server.kind === 'unreachable') {
+      return { kind: 'unreachable', endpoint: s.server.endpoint ?? '', message: s.server.message ?? '' };
+    }
+    const base = {
+      profile,
+      model: s.server.model,
+      last: s.last,
+      p50: s.ttft(50),
+      p90: s.ttft(90),
+      count: s.count,
+      gpu: s.gpu,
+      gpuState: s.gpuState,
+      server: s.server,
+    };
+    const problem = s.server.kind === 'error' ? s.server.message : this.inputs.profileProblem();
+    return problem ? { kind: 'degraded', message: problem, base } : { kind: 'serving', base };
+  }
+
+  private draw(): void {
+    if (this.isDisposed) return;
+    this.lastDraw = Date.now();
+    const view = renderStatus(this.state());
+    this.view = view;
+    this.item.text = view.text;
+    const md = new vscode.MarkdownString(view.tooltip, true);
+    md.isTrusted = true;
+    this.item.tooltip = md;
+    this.item.backgroundColor =
+      view.severity === 'error' ? new vscode.ThemeColor('statusBarItem.errorBackground')
+      : view.severity === 'warning' ? new vscode.ThemeColor('statusBarItem.warningBackground')
+      : undefined;
+  }
+}

@@ -1,0 +1,105 @@
+// The status bar as a small state union and one render function (rust-analyzer's ctx.ts
+// pattern). Pure: no vscode import, so the text the user reads is unit-tested.
+import type { CompletionRecord } from '../core/store/record';
+import type { GpuSample, SamplerState } from '../core/gpu/types';
+import type { ServerView } from './liveStats';
+
+export type StatusState =
+  | { kind: 'off' }
+  | { kind: 'no-profile'; message: string }
+  | { kind: 'unreachable'; endpoint: string; message: string }
+  | { kind: 'degraded'; message: string; base: ServingFacts }
+  | { kind: 'serving'; base: ServingFacts };
+
+export interface ServingFacts {
+  profile: string;
+  model?: string;
+  last?: CompletionRecord;
+  p50?: number;
+  p90?: number;
+  count: number;
+  gpu?: GpuSample;
+  gpuState: SamplerState;
+  server: ServerView;
+}
+
+export interface StatusView {
+  text: string;
+  /** Markdown; command links are trusted. */
+  tooltip: string;
+  severity: 'normal' | 'warning' | 'error';
+}
+
+const ms = (v: number | undefined): string => (v === undefined ? '–' : v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${Math.round(v)} ms`);
+const num = (v: number | undefined | null, digits = 0): string => (v === undefined || v === null ? '–' : v.toFixed(digits));
+const gib = (mib: number | null | undefined): string => (mib === null || mib === undefined ? '–' : (mib / 1024).toFixed(1));
+
+/** The GPU that serves: the one holding the server's process if known, else the first. */
+function servingGpu(sample: GpuSample | undefined) {
+  return sample?.gpus[0];
+}
+
+export function renderStatus(state: StatusState): StatusView {
+  switch (state.kind) {
+    case 'off':
+      return { text: '$(circle-slash) Completion Lab: off', tooltip: 'Inline completions are off (`completionLab.enabled`).', severity: 'normal' };
+    case 'no-profile':
+      return { text: '$(warning) Completion Lab: no model', tooltip: `${state.message}\n\n[Select model](command:completionLab.selectModel) · [Open log](command:completionLab.showLog)`, severity: 'warning' };
+    case 'unreachable':
+      return {
+        text: '$(debug-disconnect) Completion Lab: server unreachable',
+        tooltip: `**Server unreachable**: ${state.endpoint}\n\n${state.message}\n\n[Start model servers](command:completionLab.startServers) · [Select model](command:completionLab.selectModel) · [Open log](command:completionLab.showLog)`,
+        severity: 'error',
+      };
+    case 'degraded':
+    case 'serving': {
+      const f = state.base;
+      const last = f.last;
+      const gpu = servingGpu(f.gpu);
+      const parts = [`$(pulse) TTFT ${ms(last?.ttftMs)}`, `p50 ${ms(f.p50)}`];
+      if (last?.decodeTokensPerSec !== undefined) parts.push(`${num(last.decodeTokensPerSec)} tok/s`);
+      if (gpu && gpu.memUsedMiB !== null && gpu.memTotalMiB !== null) parts.push(`VRAM ${gib(gpu.memUsedMiB)}/${gib(gpu.memTotalMiB)} GiB`);
+      const lines: string[] = [];
+      if (state.kind === 'degraded') lines.push(`$(warning) ${state.message}`, '');
+      lines.push(`**Completion Lab**: profile *${f.profile}*${f.model ? `, model \`${f.model}\`` : ''}`, '');
+      if (last) {
+        lines.push(
+          '| last completion | |', '| --- | --- |',
+          `| TTFT | ${ms(last.ttftMs)} |`,
+          `| end to end | ${ms(last.e2eMs)} |`,
+          `| time per output token | ${ms(last.tpotMs)} |`,
+          `| decode speed | ${num(last.decodeTokensPerSec, 1)} tok/s |`,
+          `| tokens in / out | ${num(last.promptTokens)} / ${num(last.outputTokens)} |`,
+          `| keystroke → request | ${ms(last.keystrokeToRequestMs)} |`,
+          `| outcome | ${last.outcome} |`, '',
+        );
+      } else {
+        lines.push('No completion yet.', '');
+      }
+      lines.push(`TTFT over the last ${f.count}: p50 ${ms(f.p50)}, p90 ${ms(f.p90)} (client)`);
+      const m = f.server.metrics;
+      if (m) {
+        lines.push('', `Server (/metrics): TTFT mean ${ms(m.ttftMeanMs)}, ${num(m.genTokensPerSec, 1)} tok/s generated, KV cache ${num(m.kvCacheUsagePct, 1)} %, running ${num(m.running)}, waiting ${num(m.waiting)}`);
+      }
+      if (gpu) {
+        lines.push('', `GPU ${gpu.index} ${gpu.name ?? ''}: util ${num(gpu.utilGpuPct)} %, VRAM ${gib(gpu.memUsedMiB)}/${gib(gpu.memTotalMiB)} GiB, ${num(gpu.powerW)} W, ${num(gpu.tempC)} °C`);
+      } else {
+        lines.push('', `GPU: ${gpuStateText(f.gpuState)}`);
+      }
+      lines.push('', '[Show profiling panel](command:completionLab.showPanel) · [Select model](command:completionLab.selectModel) · [Open log](command:completionLab.showLog)');
+      return { text: parts.join(' · '), tooltip: lines.join('\n'), severity: state.kind === 'degraded' ? 'warning' : 'normal' };
+    }
+  }
+}
+
+function gpuStateText(s: SamplerState): string {
+  switch (s.kind) {
+    case 'no-gpu-tool':
+      return 'no data (no nvidia-smi, amd-smi or rocm-smi on this machine)';
+    case 'restarting':
+    case 'failed':
+      return `no data (${s.message ?? s.kind})`;
+    default:
+      return 'no data yet';
+  }
+}

@@ -1,0 +1,75 @@
+// Messages between the extension host and the profiling panel, both ways. The host owns
+// the data; the panel says "ready" and is (re)hydrated with the current aggregates.
+
+export interface RecentPoint {
+  ts: number;
+  ttftMs?: number;
+  e2eMs?: number;
+  decodeTokensPerSec?: number;
+  outputTokens?: number;
+  outcome: string;
+  profile: string;
+}
+
+export interface DistributionView {
+  count: number;
+  mean?: number;
+  std?: number;
+  p50?: number;
+  p90?: number;
+  p99?: number;
+}
+
+export interface ProfileRow {
+  profile: string;
+  count: number;
+  failureRate: number;
+  acceptanceRate?: number;
+  ttftMs: DistributionView;
+  e2eMs: DistributionView;
+  tpotMs: DistributionView;
+  decodeTokensPerSec: DistributionView;
+  goodput?: number;
+  ttftSloMs?: number;
+}
+
+export interface GpuView {
+  index: number;
+  name: string | null;
+  utilGpuPct: number | null;
+  memUsedMiB: number | null;
+  memTotalMiB: number | null;
+  powerW: number | null;
+  tempC: number | null;
+}
+
+export interface PanelState {
+  activeProfile?: string;
+  model?: string;
+  serverState: string;
+  serverMessage?: string;
+  serverMetrics?: { kvCacheUsagePct?: number; running?: number; waiting?: number; ttftMeanMs?: number; genTokensPerSec?: number };
+  recent: RecentPoint[];
+  profiles: ProfileRow[];
+  gpus: GpuView[];
+  gpuState: string;
+  recording: boolean;
+  storedRecords: number;
+  skippedLines: number;
+}
+
+export type HostMessage = { type: 'hydrate'; state: PanelState } | { type: 'update'; state: PanelState };
+
+export type PanelCommand = 'completionLab.exportData' | 'completionLab.clearTraffic' | 'completionLab.selectModel' | 'completionLab.runComparison';
+export const PANEL_COMMANDS: readonly PanelCommand[] = ['completionLab.exportData', 'completionLab.clearTraffic', 'completionLab.selectModel', 'completionLab.runComparison'];
+
+export type PanelMessage = { type: 'ready' } | { type: 'command'; command: PanelCommand };
+
+/** Every message from the webview is checked: it is another runtime's input. */
+export function isPanelMessage(m: unknown): m is PanelMessage {
+  if (typeof m !== 'object' || m === null) return false;
+  const t = (m as { type?: unknown }).type;
+  if (t === 'ready') return true;
+  if (t === 'command') return PANEL_COMMANDS.includes((m as { command?: unknown }).command as PanelCommand);
+  return false;
+}

@@ -1,0 +1,39 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseGpuCsv } from '../../src/core/gpu/nvidiaSmi';
+import type { CompletionRecord } from '../../src/core/store/record';
+import { renderStatus } from '../../src/extension/statusModel';
+
+const fixtures = path.resolve(__dirname, '..', '..', '..', '..', 'shared', 'fixtures', 'nvidia-smi');
+
+function record(over: Partial<CompletionRecord>): CompletionRecord {
+  return { v: 1, kind: 'completion', id: 'x', ts: 0, profile: 'p', model: 'm', endpoint: 'e', template: 'qwen-fim', languageId: 'python', pathHash: 'h', outcome: 'shown', ...over };
+}
+
+describe('status bar text', () => {
+  it('shows last TTFT, p50, decode speed and VRAM of the serving GPU (real H200 sample)', () => {
+    const gpus = parseGpuCsv(fs.readFileSync(path.join(fixtures, 'h200-load.csv'), 'utf8')).map((r) => r.reading);
+    const view = renderStatus({
+      kind: 'serving',
+      base: { profile: 'qwen', model: 'Qwen/Qwen2.5-Coder-1.5B', last: record({ ttftMs: 42.4, e2eMs: 300, decodeTokensPerSec: 181.2, outputTokens: 48 }), p50: 55, p90: 90, count: 10, gpu: { ts: 0, gpus, processes: [] }, gpuState: { kind: 'running' }, server: { kind: 'ok' } },
+    });
+    assert.equal(view.text, '$(pulse) TTFT 42 ms · p50 55 ms · 181 tok/s · VRAM 4.6/140.4 GiB');
+    assert.match(view.tooltip, /\| decode speed \| 181\.2 tok\/s \|/);
+    assert.match(view.tooltip, /GPU 0 NVIDIA H200: util 95 %/);
+    assert.equal(view.severity, 'normal');
+  });
+
+  it('says the server is unreachable, with what to do', () => {
+    const view = renderStatus({ kind: 'unreachable', endpoint: 'http://127.0.0.1:8000', message: 'connection refused' });
+    assert.match(view.text, /server unreachable/);
+    assert.match(view.tooltip, /command:completionLab\.startServers/);
+    assert.equal(view.severity, 'error');
+  });
+
+  it('says when there is no GPU data and why', () => {
+    const view = renderStatus({ kind: 'serving', base: { profile: 'p', count: 0, gpuState: { kind: 'no-gpu-tool' }, server: { kind: 'ok' } } });
+    assert.doesNotMatch(view.text, /VRAM/);
+    assert.match(view.tooltip, /no nvidia-smi, amd-smi or rocm-smi/);
+  });
+});

@@ -1,0 +1,121 @@
+// The profiling panel (browser side). It holds no data of its own: it says "ready", the
+// host hydrates it, and updates replace the state. Built with DOM APIs and textContent
+// only (no HTML from data), @vscode-elements for native-looking controls, Chart.js for
+// the live TTFT chart.
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-badge/index.js';
+import { Chart, LineController, LineElement, PointElement, LinearScale, CategoryScale, Legend, Tooltip } from 'chart.js';
+import type { HostMessage, PanelCommand, PanelMessage, PanelState, ProfileRow } from '../src/protocol';
+
+Chart.register(LineController, LineElement, PointElement, LinearScale, CategoryScale, Legend, Tooltip);
+
+declare function acquireVsCodeApi(): { postMessage(msg: PanelMessage): void };
+const vscode = acquireVsCodeApi();
+
+let chart: Chart | undefined;
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, cls?: string): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag);
+  if (text !== undefined) e.textContent = text;
+  if (cls) e.className = cls;
+  return e;
+}
+
+const fmtMs = (v?: number) => (v === undefined ? '–' : v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${v.toFixed(0)} ms`);
+const fmtPct = (v?: number) => (v === undefined ? '–' : `${(v * 100).toFixed(0)} %`);
+const fmtNum = (v?: number | null, d = 1) => (v === undefined || v === null ? '–' : v.toFixed(d));
+
+function button(label: string, command: PanelCommand): HTMLElement {
+  const b = document.createElement('vscode-button');
+  b.textContent = label;
+  b.addEventListener('click', () => vscode.postMessage({ type: 'command', command }));
+  return b;
+}
+
+function profileTable(rows: ProfileRow[]): HTMLElement {
+  const table = el('table', undefined, 'profiles');
+  const head = el('tr');
+  for (const h of ['profile', 'requests', 'failed', 'kept', 'TTFT p50', 'TTFT p90', 'TTFT p99', 'E2E p50', 'TPOT p50', 'decode tok/s p50']) head.append(el('th', h));
+  table.append(head);
+  for (const r of rows) {
+    const tr = el('tr');
+    for (const c of [
+      r.profile, String(r.count), fmtPct(r.failureRate), fmtPct(r.acceptanceRate),
+      fmtMs(r.ttftMs.p50), fmtMs(r.ttftMs.p90), fmtMs(r.ttftMs.p99), fmtMs(r.e2eMs.p50), fmtMs(r.tpotMs.p50), fmtNum(r.decodeTokensPerSec.p50),
+    ]) tr.append(el('td', c));
+    table.append(tr);
+  }
+  return table;
+}
+
+function render(state: PanelState): void {
+  const app = document.getElementById('app')!;
+  const header = el('header');
+  header.append(el('h1', 'Completion Lab'));
+  const status = el('p', undefined, 'status');
+  status.append(el('span', `Profile: ${state.activeProfile ?? 'none'}`), el('span', ` · model: ${state.model ?? '–'}`), el('span', ` · server: ${state.serverState}`));
+  if (state.serverMessage) status.append(el('span', ` (${state.serverMessage})`, 'warn'));
+  header.append(status);
+  const actions = el('div', undefined, 'actions');
+  actions.append(button('Select model', 'completionLab.selectModel'), button('Run comparison', 'completionLab.runComparison'), button('Export data', 'completionLab.exportData'), button('Clear recorded traffic', 'completionLab.clearTraffic'));
+  header.append(actions);
+
+  const live = el('section');
+  live.append(el('h2', `Live: last ${state.recent.length} completions`));
+  const canvasBox = el('div', undefined, 'chart');
+  const canvas = el('canvas');
+  canvas.id = 'ttft-chart';
+  canvasBox.append(canvas);
+  live.append(canvasBox);
+
+  const server = el('section');
+  server.append(el('h2', 'Server (/metrics) and GPU'));
+  const m = state.serverMetrics;
+  server.append(el('p', m ? `Server-side: TTFT mean ${fmtMs(m.ttftMeanMs)}, ${fmtNum(m.genTokensPerSec)} tok/s generated, KV cache ${fmtNum(m.kvCacheUsagePct)} %, running ${fmtNum(m.running, 0)}, waiting ${fmtNum(m.waiting, 0)}` : 'Server-side metrics: none yet.'));
+  if (state.gpus.length) {
+    for (const g of state.gpus) {
+      server.append(el('p', `GPU ${g.index} ${g.name ?? ''}: util ${fmtNum(g.utilGpuPct, 0)} %, VRAM ${fmtNum(g.memUsedMiB, 0)} / ${fmtNum(g.memTotalMiB, 0)} MiB, ${fmtNum(g.powerW, 0)} W, ${fmtNum(g.tempC, 0)} °C`));
+    }
+  } else {
+    server.append(el('p', `GPU: ${state.gpuState}`));
+  }
+
+  const profiles = el('section');
+  profiles.append(el('h2', 'Profiles on your recorded traffic'));
+  profiles.append(state.profiles.length ? profileTable(state.profiles) : el('p', 'No recorded completions yet: type in an editor with a profile active.'));
+  profiles.append(el('p', `${state.storedRecords} records stored${state.skippedLines ? `, ${state.skippedLines} damaged lines skipped` : ''}. Recording of source text is ${state.recording ? 'on' : 'off'}.`, 'muted'));
+
+  chart?.destroy();
+  app.replaceChildren(header, live, server, profiles);
+  const labels = state.recent.map((p) => new Date(p.ts).toLocaleTimeString());
+  chart = new Chart(canvas, {
+    type: 'line',
+    data: {
+      labels,
+      datasets: [
+        { label: 'TTFT (ms)', data: state.recent.map((p) => p.ttftMs ?? null), borderColor: '#3794ff', tension: 0.2 },
+        { label: 'E2E (ms)', data: state.recent.map((p) => p.e2eMs ?? null), borderColor: '#89d185', tension: 0.2 },
+      ],
+    },
+    options: { animation: false, responsive: true, maintainAspectRatio: false, scales: { y: { beginAtZero: true } } },
+  });
+}
+
+window.addEventListener('message', (e: MessageEvent<HostMessage>) => {
+  const msg = e.data;
+  if (msg && (msg.type === 'hydrate' || msg.type === 'update')) render(msg.state);
+});
+
+const style = document.createElement('style');
+style.textContent = `
+body { font-family: var(--vscode-font-family); color: var(--vscode-foreground); padding: 0 16px; }
+h1 { font-size: 1.4em; } h2 { font-size: 1.1em; margin-top: 1.4em; }
+.actions { display: flex; gap: 8px; flex-wrap: wrap; }
+.chart { position: relative; height: 220px; }
+table.profiles { border-collapse: collapse; width: 100%; }
+table.profiles th, table.profiles td { border-bottom: 1px solid var(--vscode-panel-border); padding: 4px 8px; text-align: right; }
+table.profiles th:first-child, table.profiles td:first-child { text-align: left; }
+.warn { color: var(--vscode-editorWarning-foreground); } .muted { opacity: 0.7; }
+`;
+document.head.append(style);
+vscode.postMessage({ type: 'ready' });
