@@ -1,0 +1,52 @@
+// One record per completion request the editor made (cancelled and failed ones too).
+// Written as one JSON line each; the schema version lets later readers migrate.
+
+export type Outcome =
+  | 'pending'
+  | 'shown'
+  | 'accepted'
+  | 'partial'
+  | 'rejected'
+  | 'superseded'
+  | 'cancelled'
+  | 'empty'
+  | 'failed';
+
+export interface CompletionRecord {
+  v: 1;
+  kind: 'completion';
+  id: string;
+  /** Epoch ms when the request was started. */
+  ts: number;
+  profile: string;
+  model: string;
+  endpoint: string;
+  template: string;
+  languageId: string;
+  /** sha256 of the workspace-relative path, first 16 hex chars. */
+  pathHash: string;
+  /** Prompt as sent (only when recording is on; else omitted). */
+  prefix?: string;
+  suffix?: string;
+  promptTokens?: number;
+  /** ms from the keystroke (document change) to the request start: the debounce. */
+  keystrokeToRequestMs?: number;
+  ttftMs?: number;
+  e2eMs?: number;
+  tpotMs?: number;
+  decodeTokensPerSec?: number;
+  outputTokens?: number;
+  /** ms from request start to ghost text handed to the editor. */
+  timeToShownMs?: number;
+  /** Text shown as ghost text (after post-processing). */
+  shownText?: string;
+  outcome: Outcome;
+  acceptedChars?: number;
+  /** Tokens the server produced after we cancelled (from /metrics where known). */
+  tokensAfterCancel?: number;
+  error?: string;
+  /** Text found at the spot some seconds later: the ground truth for quality. */
+  keptText?: string;
+  /** GPU stats joined by time (filled when a sampler was running). */
+  gpu?: { vramAtFirstTokenMiB?: number; vramPeakMiB?: number; utilMeanPct?: number };
+}
