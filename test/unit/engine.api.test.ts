@@ -175,6 +175,16 @@ describe('embedded engine: HTTP API (real llama.cpp, tiny model)', function () {
     const suffix = await postJson(engine.url, '/v1/completions', { prompt: 'x', suffix: 'y' });
     assert.equal(suffix.status, 400);
     assert.equal(suffix.json.error.param, 'suffix');
+    const outOfVocab = await postJson(engine.url, '/v1/completions', { prompt: [1, 999_999], max_tokens: 2 });
+    assert.equal(outOfVocab.status, 400);
+    assert.match(outOfVocab.json.error.message, /999999 is out of vocabulary/);
+  });
+
+  it('takes a prompt given as token ids', async () => {
+    const { status, json } = await postJson(engine.url, '/v1/completions', { prompt: [151659, 71, 18503], max_tokens: 2 });
+    assert.equal(status, 200);
+    assert.equal(json.usage.prompt_tokens, 3);
+    assert.equal(json.usage.completion_tokens, 2);
   });
 
   it('counts prompt and generation tokens in /metrics under vLLM names', async () => {

@@ -1,6 +1,6 @@
 // The embedded engine: one loaded model, a pool of sequences, metrics. The HTTP layer
 // (httpServer.ts) turns requests into calls on this.
-import { contextTooLong } from './apiError';
+import { badRequest, contextTooLong } from './apiError';
 import type { CompletionRequest } from './completionRequest';
 import { EngineMetrics } from './engineMetrics';
 import { FinishReason, GenerationResult, generate } from './generate';
@@ -68,6 +68,8 @@ export class Engine {
     const arrival = performance.now();
     this.metrics.requests.inc(labels);
     const promptTokens = typeof req.prompt === 'string' ? this.tokenize(req.prompt) : (req.prompt as Token[]);
+    const badId = promptTokens.find((t) => t >= this.runtime.vocabSize);
+    if (badId !== undefined) throw badRequest(`Token id ${badId} is out of vocabulary (this model has ${this.runtime.vocabSize} tokens).`, 'prompt');
     if (promptTokens.length === 0) promptTokens.push(this.runtime.model.tokens.bos ?? (0 as Token));
     if (promptTokens.length + req.maxTokens > this.maxModelLen) throw contextTooLong(this.maxModelLen, promptTokens.length);
 

@@ -27,6 +27,8 @@ export interface Runtime {
   model: LlamaModel;
   context: LlamaContext;
   maxModelLen: number;
+  /** Number of token ids the model knows (ids at or past it are refused, not passed to llama.cpp). */
+  vocabSize: number;
   threads: number;
   /** "cuda", "vulkan", "metal", or false for CPU only. */
   gpu: string | false;
@@ -77,6 +79,7 @@ export async function loadRuntime(opts: RuntimeOptions): Promise<Runtime> {
       model,
       context,
       maxModelLen: context.contextSize,
+      vocabSize: (model.fileInfo.metadata as unknown as { tokenizer?: { ggml?: { tokens?: unknown[] } } }).tokenizer?.ggml?.tokens?.length ?? Number.MAX_SAFE_INTEGER,
       threads,
       gpu: llama.gpu,
       dispose: () => llama.dispose(),
