@@ -1,0 +1,234 @@
+// `completion-lab complete`: one completion at a file position, through the same pipeline
+// as the editor (profile -> context -> streaming client -> post-processing), printed as
+// one JSON object. Exit 2: usage (bad flag, missing file, position out of range);
+// exit 1: the server (unreachable, error answer).
+import * as fs from 'node:fs';
+import { parseArgs } from 'node:util';
+import { apiUrl } from '../../core/client/endpoint';
+import { ClientError } from '../../core/client/errors';
+import { getJson } from '../../core/client/getJson';
+import { ContextError } from '../../core/context/buildContext';
+import { completeAt } from '../../core/pipeline/completeAt';
+import { languageIdForFile } from '../../core/pipeline/languageId';
+import { offsetAt, PositionError } from '../../core/pipeline/position';
+import { TEMPLATE_CHOICES, type ModelProfile, type TemplateChoice } from '../../core/profiles/types';
+import { CliUsageError } from '../usage';
+
+const HELP = `Usage: completion-lab complete --endpoint URL --file F --line L --column C [options]
+
+Runs one completion at a position in a file, exactly as the editor would, and prints one
+JSON object: {text, raw, model, template, promptTokens, truncated: {prefixLines, suffixLines},
+timings: {ttftMs, e2eMs, tpotMs, decodeTokensPerSec, outputTokens}, finishReason, warnings}.
+"text" is what would be shown (null: nothing worth showing), "raw" what the server sent.
+
+  --endpoint URL        server base URL, with or without /v1 (e.g. http://127.0.0.1:8000)
+  --model NAME          served model name (optional when the server serves exactly one)
+  --file F              the source file
+  --line L              cursor line, 1-based (the first line is 1)
+  --column C            cursor column, 1-based (1 = before the first character;
+                        line length + 1 = end of the line)
+  --template T          auto | prefix-only | qwen-fim | custom (default auto: from the model's name)
+  --custom-template S   with --template custom: the prompt, with {prefix} and {suffix}
+  --max-tokens N        most tokens to generate (default 64)
+  --temperature X       sampling temperature (default 0.6 for DeepSeek-R1-Distill, else 0.2)
+  --top-p X             nucleus sampling (default 0.95)
+  --budget N            prompt token budget (default 1536; also capped by max_model_len)
+  --language ID         VS Code language id (default: from the file's extension)
+  --single-line         show at most one line
+  --seed N              sampling seed (for repeatable runs)
+
+An API key, if the server needs one, is read from the COMPLETION_LAB_API_KEY environment variable.`;
+
+interface CompleteArgs {
+  endpoint: string;
+  model?: string;
+  file: string;
+  line: number;
+  column: number;
+  template: TemplateChoice;
+  customTemplate?: string;
+  maxTokens?: number;
+  temperature?: number;
+  topP?: number;
+  budget: number;
+  language?: string;
+  singleLine: boolean;
+  seed?: number;
+}
+
+function parse(args: string[]): CompleteArgs | 'help' {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    values = parseArgs({
+      args,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        help: { type: 'boolean', short: 'h' },
+        endpoint: { type: 'string' },
+        model: { type: 'string' },
+        file: { type: 'string' },
+        line: { type: 'string' },
+        column: { type: 'string' },
+        template: { type: 'string' },
+        'custom-template': { type: 'string' },
+        'max-tokens': { type: 'string' },
+        temperature: { type: 'string' },
+        'top-p': { type: 'string' },
+        budget: { type: 'string' },
+        language: { type: 'string' },
+        'single-line': { type: 'boolean' },
+        seed: { type: 'string' },
+      },
+    }).values;
+  } catch (err) {
+    throw new CliUsageError(`${(err as Error).message.split('\n')[0]} Run \`completion-lab complete --help\`.`);
+  }
+  if (values['help']) return 'help';
+  const need = (name: string): string => {
+    const v = values[name];
+    if (typeof v !== 'string' || !v) throw new CliUsageError(`--${name} is required. Run \`completion-lab complete --help\`.`);
+    return v;
+  };
+  const int = (name: string, v: string, min: number): number => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < min) throw new CliUsageError(`--${name} must be a whole number of at least ${min}, got "${v}".`);
+    return n;
+  };
+  const num = (name: string, v: string, min: number, max: number): number => {
+    const n = Number(v);
+    if (!v.trim() || !Number.isFinite(n) || n < min || n > max) throw new CliUsageError(`--${name} must be a number from ${min} to ${max}, got "${v}".`);
+    return n;
+  };
+  const endpoint = need('endpoint');
+  if (!/^https?:\/\//i.test(endpoint)) throw new CliUsageError(`--endpoint "${endpoint}" must start with http:// or https://.`);
+  const template = (values['template'] as string | undefined) ?? 'auto';
+  if (!(TEMPLATE_CHOICES as readonly string[]).includes(template)) throw new CliUsageError(`--template must be one of ${TEMPLATE_CHOICES.join(', ')}, got "${template}".`);
+  const out: CompleteArgs = {
+    endpoint,
+    file: need('file'),
+    line: int('line', need('line'), 1),
+    column: int('column', need('column'), 1),
+    template: template as TemplateChoice,
+    budget: values['budget'] !== undefined ? int('budget', values['budget'] as string, 16) : 1536,
+    singleLine: values['single-line'] === true,
+  };
+  if (typeof values['model'] === 'string' && values['model']) out.model = values['model'];
+  if (typeof values['custom-template'] === 'string') out.customTemplate = values['custom-template'];
+  if (template === 'custom' && !out.customTemplate?.includes('{prefix}')) throw new CliUsageError('--template custom needs --custom-template with {prefix} in it (and optionally {suffix}).');
+  if (typeof values['max-tokens'] === 'string') out.maxTokens = int('max-tokens', values['max-tokens'], 1);
+  if (typeof values['temperature'] === 'string') out.temperature = num('temperature', values['temperature'], 0, 2);
+  if (typeof values['top-p'] === 'string') out.topP = num('top-p', values['top-p'], 0.000001, 1);
+  if (typeof values['language'] === 'string') out.language = values['language'];
+  if (typeof values['seed'] === 'string') out.seed = int('seed', values['seed'], 0);
+  return out;
+}
+
+interface ServedEntry {
+  id: string;
+  root?: string;
+  maxModelLen?: number;
+}
+
+/** GET /v1/models, keeping vLLM's `root` (the checkpoint behind an alias) for family detection. */
+async function servedModels(endpoint: string, apiKey: string | undefined): Promise<ServedEntry[]> {
+  const url = apiUrl(endpoint, 'models');
+  const body = await getJson(url, { timeoutMs: 15_000, ...(apiKey ? { apiKey } : {}) });
+  const data = typeof body === 'object' && body !== null ? (body as Record<string, unknown>)['data'] : undefined;
+  if (!Array.isArray(data)) throw new CliUsageError(`${url.origin}${url.pathname} did not return a model list ({"data": [...]}). Is ${endpoint} an OpenAI-compatible server?`, 1);
+  const out: ServedEntry[] = [];
+  for (const e of data as Array<Record<string, unknown>>) {
+    if (!e || typeof e['id'] !== 'string') continue;
+    const m: ServedEntry = { id: e['id'] };
+    if (typeof e['root'] === 'string' && e['root']) m.root = e['root'];
+    if (typeof e['max_model_len'] === 'number' && e['max_model_len'] > 0) m.maxModelLen = e['max_model_len'];
+    out.push(m);
+  }
+  return out;
+}
+
+function pickModel(models: ServedEntry[], wanted: string | undefined, endpoint: string): ServedEntry {
+  const names = models.map((m) => `"${m.id}"`).join(', ');
+  if (wanted) {
+    const found = models.find((m) => m.id === wanted);
+    if (found) return found;
+    if (models.length === 0) return { id: wanted };
+    throw new CliUsageError(`${endpoint} does not serve "${wanted}"; it serves ${names}. Pass one of them with --model.`, 1);
+  }
+  if (models.length === 1) return models[0]!;
+  if (models.length === 0) throw new CliUsageError(`${endpoint} lists no models at /v1/models; pass the served model name with --model.`, 1);
+  throw new CliUsageError(`${endpoint} serves ${models.length} models (${names}); choose one with --model.`, 1);
+}
+
+export async function run(args: string[]): Promise<number> {
+  const a = parse(args);
+  if (a === 'help') {
+    process.stdout.write(HELP + '\n');
+    return 0;
+  }
+  let text: string;
+  try {
+    text = fs.readFileSync(a.file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new CliUsageError(code === 'ENOENT' ? `file not found: ${a.file}` : code === 'EISDIR' ? `${a.file} is a folder, not a file.` : `cannot read ${a.file}: ${(err as Error).message}`);
+  }
+  let offset: number;
+  try {
+    offset = offsetAt(text, { line: a.line, column: a.column });
+  } catch (err) {
+    if (err instanceof PositionError) throw new CliUsageError(`${a.file}: ${err.message}`);
+    throw err;
+  }
+  const apiKey = process.env['COMPLETION_LAB_API_KEY'] || undefined;
+
+  try {
+    const served = pickModel(await servedModels(a.endpoint, apiKey), a.model, a.endpoint);
+    const profile: ModelProfile = { name: 'cli', endpoint: a.endpoint, model: served.id, template: a.template };
+    if (a.customTemplate !== undefined) profile.customTemplate = a.customTemplate;
+    if (a.maxTokens !== undefined) profile.maxTokens = a.maxTokens;
+    if (a.temperature !== undefined) profile.temperature = a.temperature;
+    if (a.topP !== undefined) profile.topP = a.topP;
+    const server: { modelId: string; root?: string; maxModelLen?: number } = { modelId: served.id };
+    if (served.root) server.root = served.root;
+    if (served.maxModelLen) server.maxModelLen = served.maxModelLen;
+
+    const out = await completeAt({
+      text,
+      offset,
+      languageId: a.language ?? languageIdForFile(a.file),
+      profile,
+      server,
+      budgetTokens: a.budget,
+      multiline: !a.singleLine,
+      ...(apiKey ? { apiKey } : {}),
+      ...(a.seed !== undefined ? { seed: a.seed } : {}),
+      firstTokenTimeoutMs: 120_000,
+    });
+    const t = out.result.timings;
+    const json = {
+      text: out.text ?? null,
+      raw: out.raw,
+      model: out.effective.model,
+      template: out.effective.template,
+      promptTokens: out.context.promptTokens,
+      serverPromptTokens: out.result.usage?.promptTokens ?? null,
+      truncated: { prefixLines: out.context.truncatedPrefixLines, suffixLines: out.context.truncatedSuffixLines },
+      timings: {
+        ttftMs: t.ttftMs ?? null,
+        e2eMs: t.e2eMs ?? null,
+        tpotMs: t.tpotMs ?? null,
+        decodeTokensPerSec: t.decodeTokensPerSec ?? null,
+        outputTokens: t.outputTokens ?? null,
+      },
+      finishReason: out.result.finishReason,
+      warnings: out.warnings,
+    };
+    process.stdout.write(JSON.stringify(json) + '\n');
+    return 0;
+  } catch (err) {
+    if (err instanceof ClientError) throw new CliUsageError(err.message, 1);
+    if (err instanceof ContextError) throw new CliUsageError(err.message, 2);
+    throw err;
+  }
+}

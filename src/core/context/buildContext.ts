@@ -1,0 +1,182 @@
+// The text around the cursor, cut to a token budget on line boundaries, rendered into
+// the prompt. Works outward from the cursor line by line with cached per-line counts, so
+// a 10k-line file costs no more than the lines kept; one exact count of the final prompt
+// makes the budget a hard limit (per-line sums differ slightly from whole-text counts).
+import { countLineTokens, countTokens } from './tokenizer';
+import { checkTemplate, renderPrompt, usesSuffix, type TemplateSpec } from './templates';
+
+/** Tokens kept free below max_model_len besides max_tokens (BOS the server may add, tokenizer drift). */
+export const SAFETY_MARGIN_TOKENS = 8;
+/** With a FIM template the text after the cursor gets at most this share of the budget. */
+export const SUFFIX_SHARE = 0.25;
+/** No real token is longer than this many chars; lets us skip counting a line that cannot fit. */
+const MAX_CHARS_PER_TOKEN = 32;
+
+export interface ContextInput {
+  text: string;
+  /** Cursor as a UTF-16 offset into `text`. */
+  offset: number;
+  budgetTokens: number;
+  /** The server's context window (vLLM's max_model_len), when known. */
+  maxModelLen?: number;
+  maxTokens: number;
+  template: TemplateSpec;
+}
+
+export interface BuiltContext {
+  prompt: string;
+  prefix: string;
+  suffix: string;
+  /** Exact count of `prompt` with the Qwen tokenizer, template tokens included. */
+  promptTokens: number;
+  /** The most prompt tokens allowed: min(budget, max_model_len - max_tokens - margin). */
+  limitTokens: number;
+  /** Whole lines dropped before the kept prefix / after the kept suffix. */
+  truncatedPrefixLines: number;
+  truncatedSuffixLines: number;
+}
+
+export class ContextError extends Error {
+  override readonly name = 'ContextError';
+}
+
+export function promptLimit(budgetTokens: number, maxTokens: number, maxModelLen?: number): number {
+  const byModel = maxModelLen && maxModelLen > 0 ? maxModelLen - maxTokens - SAFETY_MARGIN_TOKENS : Infinity;
+  return Math.floor(Math.min(budgetTokens, byModel));
+}
+
+export function buildContext(input: ContextInput): BuiltContext {
+  const { text, template } = input;
+  checkTemplate(template);
+  const offset = Math.max(0, Math.min(input.offset, text.length));
+  const limit = promptLimit(input.budgetTokens, input.maxTokens, input.maxModelLen);
+  const templateTokens = countTokens(renderPrompt(template, '', ''));
+  const available = limit - templateTokens;
+  if (available < 1) {
+    const why = input.maxModelLen ? `max_model_len ${input.maxModelLen} minus max_tokens ${input.maxTokens} and a margin of ${SAFETY_MARGIN_TOKENS}` : `the budget of ${input.budgetTokens} tokens`;
+    throw new ContextError(`No room for any code in the prompt: ${why} leaves ${limit} tokens and the template alone takes ${templateTokens}. Lower max tokens or raise the context budget.`);
+  }
+  const withSuffix = usesSuffix(template);
+
+  // The cursor line is always kept; only if it alone is over budget is it cut by characters.
+  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+  const nl = text.indexOf('\n', offset);
+  const lineEnd = nl === -1 ? text.length : nl;
+  let cursorPrefix = text.slice(lineStart, offset);
+  let cursorSuffix = withSuffix ? text.slice(offset, lineEnd) : '';
+  const suffixCap = withSuffix ? Math.floor(available * SUFFIX_SHARE) : 0;
+  let suffixTokens = countLineTokens(cursorSuffix);
+  if (suffixTokens > suffixCap) {
+    cursorSuffix = fitChars(cursorSuffix, suffixCap, 'keep-start');
+    suffixTokens = countTokens(cursorSuffix);
+  }
+  let prefixTokens = countLineTokens(cursorPrefix);
+  if (prefixTokens > available - suffixTokens) {
+    cursorPrefix = fitChars(cursorPrefix, available - suffixTokens, 'keep-end');
+    prefixTokens = countTokens(cursorPrefix);
+  }
+
+  // Suffix lines, nearest first, each as "\n" + line (the newline ending the line before).
+  const suffixPieces: string[] = [];
+  const suffixCounts: number[] = [];
+  if (withSuffix) {
+    let pos = lineEnd;
+    while (pos < text.length) {
+      const next = text.indexOf('\n', pos + 1);
+      const end = next === -1 ? text.length : next;
+      const piece = text.slice(pos, end);
+      const room = suffixCap - suffixTokens;
+      if (piece.length > room * MAX_CHARS_PER_TOKEN) break;
+      const n = countLineTokens(piece);
+      if (n > room) break;
+      suffixPieces.push(piece);
+      suffixCounts.push(n);
+      suffixTokens += n;
+      pos = end;
+    }
+  }
+
+  // Prefix lines, nearest first, each with its own "\n"; unused suffix share goes here.
+  const prefixPieces: string[] = [];
+  const prefixCounts: number[] = [];
+  {
+    let pos = lineStart;
+    while (pos > 0) {
+      const start = text.lastIndexOf('\n', pos - 2) + 1;
+      const piece = text.slice(start, pos);
+      const room = available - suffixTokens - prefixTokens;
+      if (piece.length > room * MAX_CHARS_PER_TOKEN) break;
+      const n = countLineTokens(piece);
+      if (n > room) break;
+      prefixPieces.push(piece);
+      prefixCounts.push(n);
+      prefixTokens += n;
+      pos = start;
+    }
+  }
+
+  // Exact count; per-line sums are an estimate, so drop far lines until the real count fits.
+  for (;;) {
+    const prefix = joinReversed(prefixPieces) + cursorPrefix;
+    const suffix = withSuffix ? cursorSuffix + suffixPieces.join('') : '';
+    const prompt = renderPrompt(template, prefix, suffix);
+    const promptTokens = countTokens(prompt);
+    if (promptTokens <= limit) {
+      const prefixStartFinal = lineStart - prefixPieces.reduce((s, p) => s + p.length, 0);
+      const suffixEndFinal = lineEnd + suffixPieces.reduce((s, p) => s + p.length, 0);
+      return {
+        prompt,
+        prefix,
+        suffix,
+        promptTokens,
+        limitTokens: limit,
+        truncatedPrefixLines: countNewlines(text, 0, prefixStartFinal),
+        // Prefix-only sends no suffix by design: nothing of it was cut.
+        truncatedSuffixLines: withSuffix ? countNewlines(text, suffixEndFinal, text.length) : 0,
+      };
+    }
+    let excess = promptTokens - limit;
+    if (prefixPieces.length > 0) {
+      while (excess > 0 && prefixPieces.length > 0) {
+        prefixPieces.pop();
+        excess -= prefixCounts.pop()!;
+      }
+    } else if (suffixPieces.length > 0) {
+      while (excess > 0 && suffixPieces.length > 0) {
+        suffixPieces.pop();
+        excess -= suffixCounts.pop()!;
+      }
+    } else {
+      // Only the cursor line is left and it is still over: shorten it (far ends first).
+      if (cursorSuffix.length > 0) cursorSuffix = cursorSuffix.slice(0, Math.floor(cursorSuffix.length / 2));
+      else if (cursorPrefix.length > 0) cursorPrefix = cursorPrefix.slice(Math.ceil(cursorPrefix.length / 4));
+      else throw new ContextError(`The prompt template alone is over the limit of ${limit} tokens.`);
+    }
+  }
+}
+
+function joinReversed(pieces: string[]): string {
+  let s = '';
+  for (let i = pieces.length - 1; i >= 0; i--) s += pieces[i];
+  return s;
+}
+
+function countNewlines(text: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = text.indexOf('\n', from); i !== -1 && i < to; i = text.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
+/** The longest start (or end) of `s` within `maxTokens`, by binary search on its length. */
+function fitChars(s: string, maxTokens: number, keep: 'keep-start' | 'keep-end'): string {
+  if (maxTokens <= 0) return '';
+  const take = (len: number): string => (keep === 'keep-start' ? s.slice(0, len) : s.slice(s.length - len));
+  let lo = 0;
+  let hi = Math.min(s.length, maxTokens * MAX_CHARS_PER_TOKEN);
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (countTokens(take(mid)) <= maxTokens) lo = mid;
+    else hi = mid - 1;
+  }
+  return take(lo);
+}

@@ -1,0 +1,54 @@
+// A model profile as the user writes it in `completionLab.profiles` (package.json is the
+// schema), and the effective settings one request is sent with once the served model is known.
+
+export type TemplateChoice = 'auto' | 'prefix-only' | 'qwen-fim' | 'custom';
+export type TemplateKind = Exclude<TemplateChoice, 'auto'>;
+export const TEMPLATE_CHOICES: readonly TemplateChoice[] = ['auto', 'prefix-only', 'qwen-fim', 'custom'];
+
+export interface ModelProfile {
+  name: string;
+  /** Base URL, with or without /v1. */
+  endpoint: string;
+  /** Served model name; empty/absent: the server's only model. */
+  model?: string;
+  template: TemplateChoice;
+  /** With template 'custom': the prompt with {prefix} and {suffix} placeholders. */
+  customTemplate?: string;
+  temperature?: number;
+  topP?: number;
+  maxTokens?: number;
+  stop?: string[];
+  apiKeyName?: string;
+  launchCommand?: string;
+}
+
+export type ModelFamily = 'deepseek-r1-distill' | 'qwen' | 'unknown';
+
+/** What the server says it serves: `/v1/models` id and, from vLLM, `root` (the checkpoint). */
+export interface ServedModelInfo {
+  id: string;
+  root?: string;
+  maxModelLen?: number;
+}
+
+export interface EffectiveProfile {
+  name: string;
+  endpoint: string;
+  /** The model name sent in requests. */
+  model: string;
+  family: ModelFamily;
+  /** The served model looks like an instruct/chat fine-tune. */
+  instruct: boolean;
+  template: TemplateKind;
+  customTemplate?: string;
+  temperature: number;
+  topP: number;
+  maxTokens: number;
+  stop: string[];
+  stopTokenIds: number[];
+  /** Remove <think>…</think> from what is shown. */
+  stripThink: boolean;
+  apiKeyName?: string;
+  /** Why these settings may serve this model badly; shown once, never thrown. */
+  warnings: string[];
+}

@@ -1,0 +1,142 @@
+// Checks the `completionLab.profiles` setting by hand (it comes from a JSON file the user
+// edits): never throws, keeps every usable profile, and says per field what is wrong.
+import { TEMPLATE_CHOICES, type ModelProfile, type TemplateChoice } from './types';
+
+export interface ProfilesValidation {
+  profiles: ModelProfile[];
+  errors: string[];
+}
+
+const KNOWN_FIELDS = new Set(['name', 'endpoint', 'model', 'template', 'customTemplate', 'temperature', 'topP', 'maxTokens', 'stop', 'apiKeyName', 'launchCommand']);
+
+export function validateProfiles(raw: unknown): ProfilesValidation {
+  const errors: string[] = [];
+  const profiles: ModelProfile[] = [];
+  if (raw === undefined || raw === null) return { profiles, errors };
+  if (!Array.isArray(raw)) {
+    errors.push(`completionLab.profiles must be a list of profiles ([{"name": ..., "endpoint": ...}]), not ${describe(raw)}.`);
+    return { profiles, errors };
+  }
+  const seen = new Map<string, number>();
+  raw.forEach((entry: unknown, i) => {
+    const label = profileLabel(i, entry);
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
+      errors.push(`${label}: must be an object with at least "name" and "endpoint", not ${describe(entry)}. It is ignored.`);
+      return;
+    }
+    const p = validateOne(entry as Record<string, unknown>, label, errors);
+    if (!p) return;
+    const first = seen.get(p.name);
+    if (first !== undefined) {
+      errors.push(`${label}: the name "${p.name}" is already used by profile ${first}; names must be unique. This one is ignored.`);
+      return;
+    }
+    seen.set(p.name, i + 1);
+    profiles.push(p);
+  });
+  return { profiles, errors };
+}
+
+function profileLabel(i: number, entry: unknown): string {
+  const name = typeof entry === 'object' && entry !== null ? (entry as Record<string, unknown>)['name'] : undefined;
+  return typeof name === 'string' && name.trim() ? `Profile ${i + 1} ("${name}")` : `Profile ${i + 1}`;
+}
+
+function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'string') return `"${v}"`;
+  if (typeof v === 'object') return 'an object';
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  return `${typeof v} ${String(v)}`;
+}
+
+/** Required fields that are wrong drop the profile; optional ones fall back to their default. */
+function validateOne(e: Record<string, unknown>, label: string, errors: string[]): ModelProfile | undefined {
+  let usable = true;
+  const name = e['name'];
+  if (typeof name !== 'string' || !name.trim()) {
+    errors.push(`${label}: "name" is missing or empty; give each profile a unique name. It is ignored.`);
+    usable = false;
+  }
+  const endpoint = e['endpoint'];
+  if (typeof endpoint !== 'string' || !endpoint.trim()) {
+    errors.push(`${label}: "endpoint" is missing; set it to the server's base URL, e.g. "http://127.0.0.1:8000". It is ignored.`);
+    usable = false;
+  } else if (!/^https?:\/\//i.test(endpoint.trim())) {
+    errors.push(`${label}: endpoint "${endpoint}" must start with http:// or https://. It is ignored.`);
+    usable = false;
+  } else if (!isUrl(endpoint.trim())) {
+    errors.push(`${label}: endpoint "${endpoint}" is not a valid URL. It is ignored.`);
+    usable = false;
+  }
+
+  let template: TemplateChoice = 'auto';
+  const t = e['template'];
+  if (t !== undefined) {
+    if (typeof t === 'string' && (TEMPLATE_CHOICES as readonly string[]).includes(t)) template = t as TemplateChoice;
+    else errors.push(`${label}: template ${describe(t)} is not one of ${TEMPLATE_CHOICES.map((c) => `"${c}"`).join(', ')}; using "auto".`);
+  }
+  const profile: ModelProfile = { name: typeof name === 'string' ? name.trim() : '', endpoint: typeof endpoint === 'string' ? endpoint.trim() : '', template };
+
+  const model = e['model'];
+  if (model !== undefined) {
+    if (typeof model === 'string') {
+      if (model.trim()) profile.model = model.trim();
+    } else errors.push(`${label}: "model" must be a string (the served model name), not ${describe(model)}; using the server's only model.`);
+  }
+
+  const custom = e['customTemplate'];
+  if (custom !== undefined && typeof custom !== 'string') errors.push(`${label}: "customTemplate" must be a string, not ${describe(custom)}.`);
+  else if (typeof custom === 'string') profile.customTemplate = custom;
+  if (template === 'custom') {
+    if (typeof profile.customTemplate !== 'string' || !profile.customTemplate.trim()) {
+      errors.push(`${label}: template "custom" needs "customTemplate", a prompt with {prefix} (and optionally {suffix}); using "auto".`);
+      profile.template = 'auto';
+    } else if (!profile.customTemplate.includes('{prefix}')) {
+      errors.push(`${label}: customTemplate must contain {prefix} (where the text before the cursor goes); using "auto".`);
+      profile.template = 'auto';
+    }
+  }
+
+  const num = (key: 'temperature' | 'topP' | 'maxTokens', ok: (n: number) => boolean, rule: string): void => {
+    const v = e[key];
+    if (v === undefined) return;
+    if (typeof v === 'number' && Number.isFinite(v) && ok(v)) profile[key] = v;
+    else errors.push(`${label}: ${key} ${describe(v)} must be ${rule}; using the default.`);
+  };
+  num('temperature', (n) => n >= 0 && n <= 2, 'a number from 0 to 2');
+  num('topP', (n) => n > 0 && n <= 1, 'a number above 0 and at most 1');
+  num('maxTokens', (n) => Number.isInteger(n) && n >= 1 && n <= 4096, 'a whole number from 1 to 4096');
+
+  const stop = e['stop'];
+  if (stop !== undefined) {
+    if (Array.isArray(stop) && stop.every((s) => typeof s === 'string')) {
+      const kept = (stop as string[]).filter((s) => s.length > 0);
+      if (kept.length < stop.length) errors.push(`${label}: empty stop strings are ignored.`);
+      profile.stop = kept;
+    } else errors.push(`${label}: "stop" must be a list of strings, not ${describe(stop)}; ignored.`);
+  }
+
+  for (const key of ['apiKeyName', 'launchCommand'] as const) {
+    const v = e[key];
+    if (v === undefined) continue;
+    if (typeof v === 'string') {
+      if (v.trim()) profile[key] = v.trim();
+    } else errors.push(`${label}: "${key}" must be a string, not ${describe(v)}; ignored.`);
+  }
+
+  for (const key of Object.keys(e)) {
+    if (!KNOWN_FIELDS.has(key)) errors.push(`${label}: unknown field "${key}" is ignored (known: ${[...KNOWN_FIELDS].join(', ')}).`);
+  }
+  return usable ? profile : undefined;
+}
+
+function isUrl(s: string): boolean {
+  try {
+    new URL(s);
+    return true;
+  } catch {
+    return false;
+  }
+}
