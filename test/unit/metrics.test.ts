@@ -172,6 +172,11 @@ describe('server /metrics', () => {
     // A restart between scrapes (counters went down) is flagged, not turned into negative rates.
     const after = readServerMetrics(vllmText({ gen: 5, prompt: 5, ttftCount: 1, ttftSum: 0.1 }), { ts: 14_000 });
     assert.deepEqual(windowDelta(cur, after), { seconds: 2, reset: true });
+    // A histogram first printed after its first observation counts from zero.
+    const empty = readServerMetrics('# TYPE vllm:generation_tokens_total counter\nvllm:generation_tokens_total 0\n', { ts: 10_000 });
+    const first = windowDelta(empty, prev);
+    assert.equal(first.requests, 10);
+    assert.ok(Math.abs(first.meanTtftMs! - 50) < 1e-9);
   });
 
   it('keeps the last sample when the text has no final newline', () => {

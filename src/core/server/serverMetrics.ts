@@ -93,8 +93,10 @@ export interface MetricsWindow {
   reset?: boolean;
 }
 
+/** A series absent from the earlier scrape started at 0 (prom-client and prometheus_client
+ * only print a labelled histogram once it has an observation). */
 function delta(a: number | undefined, b: number | undefined): number | undefined {
-  return a === undefined || b === undefined ? undefined : b - a;
+  return b === undefined ? undefined : b - (a ?? 0);
 }
 
 /** Server-side means and rates over the window between two scrapes (both need `ts`). */
