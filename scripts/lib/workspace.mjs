@@ -1,0 +1,40 @@
+// Temp copies of a workspace with the settings the harness needs. A copy per run, because
+// VS Code's web build auto-saves edits back into whatever folder it has open.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+/** A fresh temp dir (removed by removeTemp). */
+export function makeTemp(prefix) {
+  return fs.mkdtempSync(path.join(os.tmpdir(), `completion-lab-${prefix}-`));
+}
+
+export function removeTemp(dir) {
+  if (dir && !process.env.COMPLETION_LAB_KEEP_TEMP) fs.rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+}
+
+/** Settings that point the extension at one endpoint and keep the workbench quiet. */
+export function completionSettings(endpoint, extra = {}) {
+  return {
+    'completionLab.profiles': [{ name: 'tiny', endpoint, template: 'qwen-fim', maxTokens: 16 }],
+    'completionLab.activeProfile': 'tiny',
+    'files.autoSave': 'off',
+    'workbench.startupEditor': 'none',
+    'chat.disableAIFeatures': true,
+    'editor.inlineSuggest.enabled': true,
+    'workbench.tips.enabled': false,
+    'extensions.ignoreRecommendations': true,
+    'telemetry.telemetryLevel': 'off',
+    ...extra,
+  };
+}
+
+/** Copies src into a new temp folder and writes .vscode/settings.json there. */
+export function prepareWorkspace(src, settings, prefix = 'ws') {
+  const dir = makeTemp(prefix);
+  const ws = path.join(dir, path.basename(src));
+  fs.cpSync(src, ws, { recursive: true });
+  fs.mkdirSync(path.join(ws, '.vscode'), { recursive: true });
+  fs.writeFileSync(path.join(ws, '.vscode', 'settings.json'), JSON.stringify(settings, null, 2) + '\n');
+  return { dir, workspace: ws };
+}

@@ -1,0 +1,98 @@
+#!/usr/bin/env node
+// Runs the integration suites (out/test/integration/index.js) inside a real VS Code
+// extension host: code-server's, driven by headless Chromium. code-server rejects
+// --extensionDevelopmentPath, but with the smoke-test driver enabled the workbench takes
+// the development extension and the tests path from the URL's `payload`, and calls
+// window.codeAutomationExit(code) when the tests end. Exit code = the suites' result.
+//
+// Env: COMPLETION_LAB_TEST_ENGINE_URL  use this server instead of starting the tiny engine
+//      COMPLETION_LAB_TEST_TIMEOUT_S   hard limit for the whole run (default 600)
+//      COMPLETION_LAB_TEST_GREP        only tests whose full title matches (mocha --grep)
+//      COMPLETION_LAB_KEEP_TEMP=1      keep the temp workspace / profiles for a post-mortem
+//      COMPLETION_LAB_DEBUG=1          also print the workbench's own console
+import * as path from 'node:path';
+import * as fs from 'node:fs';
+import {
+  repoRoot, startEngine, prepareWorkspace, completionSettings, startCodeServer, workbenchUrl,
+  launchBrowser, consoleText, removeTemp, killGroupsOnExit, killAllNow,
+} from '../../scripts/lib/harness.mjs';
+
+const timeoutS = Number(process.env.COMPLETION_LAB_TEST_TIMEOUT_S ?? 600);
+const testMark = '[ext-test] ';
+const testsPath = path.join(repoRoot, 'out', 'test', 'integration', 'index.js');
+
+async function main() {
+  if (!fs.existsSync(testsPath)) throw new Error(`${testsPath} is missing: run "npx tsc -p tsconfig.test.json" first.`);
+  if (!fs.existsSync(path.join(repoRoot, 'dist', 'extension.js'))) throw new Error('dist/extension.js is missing: run "node esbuild.js" first.');
+  killGroupsOnExit();
+  const cleanups = [];
+  const hardStop = setTimeout(() => {
+    console.error(`[integration] hard timeout: the run took longer than ${timeoutS}s; killing everything.`);
+    killAllNow();
+    process.exit(124);
+  }, timeoutS * 1000);
+  hardStop.unref();
+  try {
+    let engineUrl = process.env.COMPLETION_LAB_TEST_ENGINE_URL;
+    if (!engineUrl) {
+      const t0 = Date.now();
+      const engine = await startEngine();
+      cleanups.push(() => engine.stop());
+      engineUrl = engine.url;
+      console.log(`[integration] engine ready at ${engine.url} (model ${engine.model}, ${Date.now() - t0} ms)`);
+    }
+    const { dir, workspace } = prepareWorkspace(path.join(repoRoot, 'test', 'integration', 'workspace'), completionSettings(engineUrl), 'integration');
+    cleanups.push(() => removeTemp(dir));
+    const server = await startCodeServer({
+      workspace,
+      userDataDir: path.join(dir, 'user-data'),
+      extensionsDir: path.join(dir, 'exts'),
+      smokeTestDriver: true,
+      env: { COMPLETION_LAB_TEST_ENGINE_URL: engineUrl, COMPLETION_LAB_TEST_WORKSPACE: workspace, COMPLETION_LAB_TEST_CONSOLE_MARK: testMark },
+    });
+    cleanups.push(() => server.stop());
+    console.log(`[integration] code-server at ${server.url}`);
+
+    const browser = await launchBrowser();
+    cleanups.push(() => browser.close());
+    const { page } = browser;
+    const exitCode = new Promise((resolve) => {
+      void page.exposeFunction('codeAutomationExit', (code) => {
+        resolve(typeof code === 'number' ? code : 1);
+      });
+      page.on('crash', () => {
+        console.error('[integration] the browser page crashed');
+        resolve(1);
+      });
+    });
+    // index.js marks what the tests print (the workbench logs a lot at the same level).
+    page.on('console', (msg) => {
+      void consoleText(msg).then((text) => {
+        if (text.startsWith(testMark)) console.log(text.slice(testMark.length));
+        else if (process.env.COMPLETION_LAB_DEBUG) console.log(`[workbench] ${text}`);
+      });
+    });
+    page.on('pageerror', (err) => console.error(`[integration] page error: ${err.message}`));
+    await page.goto(workbenchUrl(server.port, workspace, { extensionDevelopmentPath: repoRoot, extensionTestsPath: testsPath }));
+    const code = await exitCode;
+    // Let the last console messages arrive before the page goes away.
+    await new Promise((r) => setTimeout(r, 300));
+    if (code !== 0) {
+      console.error(`[integration] the suites ended with exit code ${code}`);
+      if (process.env.COMPLETION_LAB_DEBUG) console.error(server.output());
+    }
+    return code;
+  } finally {
+    for (const c of cleanups.reverse()) await Promise.resolve(c()).catch((e) => console.error(`[integration] cleanup: ${e.message}`));
+    clearTimeout(hardStop);
+  }
+}
+
+
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    console.error(`[integration] ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  },
+);

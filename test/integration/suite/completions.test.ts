@@ -1,0 +1,143 @@
+// Inline completions in a real extension host against the real embedded engine (tiny
+// random-weight Qwen2: the text is noise, the tokens, timings and protocol are real).
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { CompletionLabApi } from '../../../src/extension/api';
+import type { CompletionRecord } from '../../../src/core/store/record';
+import { scrapeMetric } from '../../support/engine';
+import { activateExtension, closeAllEditors, engineUrl, openFixture, waitFor } from './util';
+
+async function api(): Promise<CompletionLabApi> {
+  const ext = await activateExtension();
+  return ext.exports as CompletionLabApi;
+}
+
+async function setProfiles(profiles: object[], active: string, extra: Record<string, unknown> = {}): Promise<void> {
+  const cfg = vscode.workspace.getConfiguration('completionLab');
+  await cfg.update('profiles', profiles, vscode.ConfigurationTarget.Workspace);
+  await cfg.update('activeProfile', active, vscode.ConfigurationTarget.Workspace);
+  for (const [k, v] of Object.entries(extra)) await cfg.update(k, v, vscode.ConfigurationTarget.Workspace);
+}
+
+/** Puts the cursor at the end of the document after typing `text` there. */
+async function typeAtEnd(editor: vscode.TextEditor, text: string): Promise<void> {
+  const end = editor.document.lineAt(editor.document.lineCount - 1).range.end;
+  editor.selection = new vscode.Selection(end, end);
+  await vscode.commands.executeCommand('type', { text });
+}
+
+async function newRecords(a: CompletionLabApi, before: number): Promise<CompletionRecord[]> {
+  return (await a.records()).slice(before);
+}
+
+describe('inline completions (embedded engine)', function () {
+  this.timeout(120_000);
+  const url = () => engineUrl();
+
+  before(async () => {
+    await setProfiles([{ name: 'tiny', endpoint: url(), template: 'qwen-fim', maxTokens: 16 }], 'tiny', { debounceMs: 50, keptTextDelaySeconds: 1 });
+  });
+  afterEach(async () => closeAllEditors());
+
+  it('shows ghost text from the engine, Tab inserts it, and the record says accepted with real timings', async () => {
+    const a = await api();
+    const before = (await a.records()).length;
+    const statusBefore = a.status()?.text;
+    const editor = await openFixture('main.py');
+    await typeAtEnd(editor, '\n\ndef add(a, b):\n    ');
+    const textBefore = editor.document.getText();
+    const shown = await waitFor(async () => {
+      await vscode.commands.executeCommand('editor.action.inlineSuggest.trigger');
+      await new Promise((r) => setTimeout(r, 300));
+      return (await newRecords(a, before)).find((r) => r.outcome === 'shown');
+    }, 60_000, 'a completion shown as ghost text');
+    assert.ok(shown.shownText && shown.shownText.trim().length > 0, 'ghost text is not blank');
+    await vscode.commands.executeCommand('editor.action.inlineSuggest.commit');
+    await waitFor(() => editor.document.getText() !== textBefore, 5000, 'Tab to insert the suggestion');
+    assert.ok(editor.document.getText().includes(shown.shownText!), 'the document holds the suggested text');
+
+    const rec = await waitFor(async () => (await a.records()).find((r) => r.id === shown.id && r.outcome === 'accepted'), 10_000, 'the record to say accepted');
+    assert.equal(rec.acceptedChars, shown.shownText!.length);
+    assert.ok(rec.ttftMs! > 0 && rec.ttftMs! <= rec.e2eMs!, `0 < TTFT (${rec.ttftMs}) <= E2E (${rec.e2eMs})`);
+    assert.equal(rec.outputTokens, 16, 'output tokens come from usage: the tiny model runs to max_tokens');
+    assert.ok(rec.promptTokens! > 0);
+    assert.equal(rec.template, 'qwen-fim');
+    assert.equal(rec.languageId, 'python');
+
+    const status = await waitFor(() => { const s = a.status(); return s && s.text !== statusBefore && /TTFT \d/.test(s.text) ? s : undefined; }, 5000, 'the status bar to show the new TTFT');
+    assert.match(status.text, /p50 \d/);
+    assert.match(status.tooltip, /\| end to end \| \d/);
+
+    // Some seconds later the text at the spot is recorded: the ground truth for quality.
+    const kept = await waitFor(async () => (await a.records()).find((r) => r.id === shown.id && r.keptText !== undefined), 10_000, 'the kept text');
+    assert.ok(kept.keptText!.startsWith(shown.shownText!.split('\n')[0]!), `kept text starts with the accepted line: ${JSON.stringify(kept.keptText)}`);
+  });
+
+  it('typing through the ghost text makes no new request to the server', async () => {
+    const a = await api();
+    const before = (await a.records()).length;
+    const editor = await openFixture('shapes.py');
+    await typeAtEnd(editor, '\n\ndef perimeter(r):\n    ');
+    const shown = await waitFor(async () => {
+      await vscode.commands.executeCommand('editor.action.inlineSuggest.trigger');
+      await new Promise((r) => setTimeout(r, 300));
+      return (await newRecords(a, before)).find((r) => r.outcome === 'shown' && (r.shownText?.length ?? 0) >= 3);
+    }, 60_000, 'a completion of at least 3 characters');
+    const served = await scrapeMetric(url(), 'completion_lab:requests_total');
+    const counters = a.counters();
+    await vscode.commands.executeCommand('type', { text: shown.shownText!.slice(0, 2) });
+    await vscode.commands.executeCommand('editor.action.inlineSuggest.trigger');
+    await waitFor(() => a.counters().cacheHits > counters.cacheHits, 10_000, 'the typed-through completion to be answered from the cache');
+    await new Promise((r) => setTimeout(r, 500));
+    assert.equal(a.counters().requests, counters.requests, 'no new request from the editor');
+    assert.equal(await scrapeMetric(url(), 'completion_lab:requests_total'), served, 'the engine received no new request');
+  });
+
+  it('a superseded request is aborted on the server: its token counter stops growing', async () => {
+    const a = await api();
+    await setProfiles([{ name: 'tiny', endpoint: url(), template: 'qwen-fim', maxTokens: 16 }, { name: 'long', endpoint: url(), template: 'prefix-only', maxTokens: 2000 }], 'long', { debounceMs: 0 });
+    try {
+      const before = (await a.records()).length;
+      const abortedBefore = await scrapeMetric(url(), 'completion_lab:requests_aborted_total');
+      const editor = await openFixture('main.py');
+      await typeAtEnd(editor, '\n\nclass Stack:\n    ');
+      await vscode.commands.executeCommand('editor.action.inlineSuggest.trigger');
+      await waitFor(async () => (await scrapeMetric(url(), 'vllm:num_requests_running')) >= 1, 30_000, 'the long request to run on the engine');
+      await vscode.commands.executeCommand('type', { text: 'x' }); // the keystroke supersedes it
+      await vscode.commands.executeCommand('editor.action.inlineSuggest.trigger');
+      await waitFor(async () => (await scrapeMetric(url(), 'completion_lab:requests_aborted_total')) > abortedBefore, 15_000, 'the engine to see the request aborted');
+      const g1 = await scrapeMetric(url(), 'vllm:generation_tokens_total');
+      await waitFor(async () => (await scrapeMetric(url(), 'vllm:num_requests_running')) === 0, 30_000, 'no request left running');
+      const g2 = await scrapeMetric(url(), 'vllm:generation_tokens_total');
+      await new Promise((r) => setTimeout(r, 1000));
+      assert.equal(await scrapeMetric(url(), 'vllm:generation_tokens_total'), g2, 'generation stopped');
+      assert.ok(g2 - g1 < 2000, 'the aborted request did not run to its 2000 tokens');
+      const recs = await waitFor(async () => { const r = (await newRecords(a, before)).filter((x) => x.outcome === 'superseded' || x.outcome === 'cancelled'); return r.length ? r : undefined; }, 10_000, 'a superseded/cancelled record');
+      assert.equal(recs[0]!.profile, 'long');
+    } finally {
+      await setProfiles([{ name: 'tiny', endpoint: url(), template: 'qwen-fim', maxTokens: 16 }], 'tiny', { debounceMs: 50 });
+    }
+  });
+
+  it('a file far longer than the context is cut to the budget and the server accepts the prompt', async () => {
+    const a = await api();
+    await vscode.workspace.getConfiguration('completionLab').update('contextTokens', 32768, vscode.ConfigurationTarget.Workspace);
+    try {
+      const before = (await a.records()).length;
+      const body = Array.from({ length: 6000 }, (_, i) => `value_${i} = compute(${i}, "item ${i}")`).join('\n');
+      const doc = await vscode.workspace.openTextDocument({ language: 'python', content: `${body}\n` });
+      const editor = await vscode.window.showTextDocument(doc);
+      await typeAtEnd(editor, 'result = ');
+      const rec = await waitFor(async () => {
+        await vscode.commands.executeCommand('editor.action.inlineSuggest.trigger');
+        await new Promise((r) => setTimeout(r, 300));
+        return (await newRecords(a, before)).find((r) => r.outcome !== 'superseded' && r.outcome !== 'cancelled');
+      }, 60_000, 'a finished request');
+      assert.equal(rec.error, undefined, `no error (got ${rec.error})`);
+      assert.notEqual(rec.outcome, 'failed');
+      assert.ok(rec.promptTokens! > 1000 && rec.promptTokens! <= 4096 - 16, `prompt cut to the engine's context: ${rec.promptTokens} tokens`);
+    } finally {
+      await vscode.workspace.getConfiguration('completionLab').update('contextTokens', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+  });
+});
