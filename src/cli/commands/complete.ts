@@ -82,7 +82,8 @@ function parse(args: string[]): CompleteArgs | 'help' {
       },
     }).values;
   } catch (err) {
-    throw new CliUsageError(`${(err as Error).message.split('\n')[0]} Run \`completion-lab complete --help\`.`);
+    const first = (err as Error).message.split('\n')[0]!.replace(/\.?$/, '.');
+    throw new CliUsageError(`${first} Run \`completion-lab complete --help\`.`);
   }
   if (values['help']) return 'help';
   const need = (name: string): string => {
