@@ -1,16 +1,22 @@
 // The `completion-lab` CLI: the same core as the extension, without VS Code. Each
-// subcommand lives in its own file and is loaded only when asked for.
+// subcommand lives in its own file. (Heavy parts, node-llama-cpp above all, are loaded
+// inside the command that needs them, so `probe` or `gpu` never pay for them.)
 
+import * as complete from './commands/complete';
+import * as gpu from './commands/gpu';
+import * as probe from './commands/probe';
+import * as serve from './commands/serve';
+import * as tinyModel from './commands/tinyModel';
 import { CliUsageError } from './usage';
 
 type Command = { summary: string; load: () => Promise<{ run(args: string[]): Promise<number> }> };
 
 const commands: Record<string, Command> = {
-  serve: { summary: 'serve the embedded llama.cpp engine (OpenAI-compatible HTTP)', load: () => import('./commands/serve') },
-  complete: { summary: 'run one completion exactly as the editor would, print JSON', load: () => import('./commands/complete') },
-  probe: { summary: 'probe a server (/health, /v1/models, /version, /metrics), print JSON', load: () => import('./commands/probe') },
-  gpu: { summary: 'sample the GPU(s), one JSON line per sample', load: () => import('./commands/gpu') },
-  'tiny-model': { summary: 'write the tiny random-weight Qwen2 test model (GGUF)', load: () => import('./commands/tinyModel') },
+  serve: { summary: 'serve the embedded llama.cpp engine (OpenAI-compatible HTTP)', load: async () => serve },
+  complete: { summary: 'run one completion exactly as the editor would, print JSON', load: async () => complete },
+  probe: { summary: 'probe a server (/health, /v1/models, /version, /metrics), print JSON', load: async () => probe },
+  gpu: { summary: 'sample the GPU(s), one JSON line per sample', load: async () => gpu },
+  'tiny-model': { summary: 'write the tiny random-weight Qwen2 test model (GGUF)', load: async () => tinyModel },
 };
 
 function usage(): string {

@@ -23,6 +23,7 @@ export const config = {
   // A 0 here must never become a busy loop: floor at the point where nvidia-smi gains nothing.
   gpuPollMs: (): number => clampInt(cfg().get<number>('gpu.pollIntervalMs', 500), 200, 10000),
   gpuTool: (): string => cfg().get<string>('gpu.tool', 'auto'),
+  keptDelayMs: (): number => clampInt(cfg().get<number>('keptTextDelaySeconds', 20), 1, 600) * 1000,
   engineModelPath: (): string => cfg().get<string>('engine.modelPath', ''),
   activeProfileName: (): string => cfg().get<string>('activeProfile', ''),
   profiles: (): ProfilesRead => {

@@ -19,9 +19,6 @@ import { ServerConnection } from './serverConnection';
 import { ServerManager } from './servers';
 import { StatusBar } from './statusBar';
 
-/** How long after a completion settles the text at its spot is read as "kept". */
-const KEPT_DELAY_MS = 20_000;
-
 export function activate(context: vscode.ExtensionContext): CompletionLabApi | undefined {
   try {
     return start(context);
@@ -66,7 +63,7 @@ function start(context: vscode.ExtensionContext): CompletionLabApi {
   };
   reconnect();
 
-  const outcomes = sub(new OutcomeTracker(() => store, () => KEPT_DELAY_MS));
+  const outcomes = sub(new OutcomeTracker(() => store, () => config.keptDelayMs()));
   const provider = sub(new CompletionProvider({
     connection: () => connection,
     stats,

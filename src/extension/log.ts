@@ -5,8 +5,22 @@ import * as vscode from 'vscode';
 let channel: vscode.LogOutputChannel | undefined;
 
 export function log(): vscode.LogOutputChannel {
-  channel ??= vscode.window.createOutputChannel('Completion Lab', { log: true });
+  if (!channel) {
+    channel = vscode.window.createOutputChannel('Completion Lab', { log: true });
+    // Test runs read the log from the extension host's console.
+    if (process.env.COMPLETION_LAB_LOG_TO_CONSOLE) mirrorToConsole(channel);
+  }
   return channel;
+}
+
+function mirrorToConsole(ch: vscode.LogOutputChannel): void {
+  for (const level of ['trace', 'debug', 'info', 'warn', 'error'] as const) {
+    const original = ch[level].bind(ch) as (msg: string | Error, ...args: unknown[]) => void;
+    (ch as unknown as Record<string, unknown>)[level] = (msg: string | Error, ...args: unknown[]) => {
+      console.log(`[completion-lab ${level}] ${msg instanceof Error ? msg.message : msg}`);
+      original(msg, ...args);
+    };
+  }
 }
 
 export function errorText(err: unknown): string {

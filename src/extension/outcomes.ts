@@ -61,14 +61,12 @@ export class OutcomeTracker extends Disposable {
     if (!t) return;
     for (const c of e.contentChanges) {
       const at = t.offset + t.accepted;
-      if (c.rangeOffset + c.rangeLength <= t.offset && !t.done) {
-        t.offset += c.text.length - c.rangeLength; // an edit above the spot moves it
+      // An edit wholly before the spot moves it (an insert AT the spot is the suggestion's business).
+      if (c.rangeOffset < t.offset && c.rangeOffset + c.rangeLength <= t.offset) {
+        t.offset += c.text.length - c.rangeLength;
         continue;
       }
-      if (t.done) {
-        if (c.rangeOffset < t.offset) t.offset += c.text.length - c.rangeLength;
-        continue;
-      }
+      if (t.done) continue;
       const rest = t.text.slice(t.accepted);
       if (c.rangeLength === 0 && c.rangeOffset === at && c.text.length > 0 && rest.startsWith(c.text)) {
         t.accepted += c.text.length;

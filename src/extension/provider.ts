@@ -162,7 +162,7 @@ export class CompletionProvider extends Disposable implements vscode.InlineCompl
       record = { ...record, outcome };
       this.deps.record(record);
       this.deps.stats.add(record);
-      log().trace(`completion ${record.id}: ${outcome}, TTFT ${record.ttftMs?.toFixed(0) ?? '-'} ms, ${record.outputTokens ?? '-'} tokens`);
+      log().debug(`completion ${record.id}: ${outcome}, TTFT ${record.ttftMs?.toFixed(0) ?? '-'} ms, ${record.outputTokens ?? '-'} tokens`);
     }
   }
 

@@ -98,13 +98,16 @@ describe('inline completions (embedded engine)', function () {
     await setProfiles([{ name: 'tiny', endpoint: url(), template: 'qwen-fim', maxTokens: 16 }, { name: 'long', endpoint: url(), template: 'prefix-only', maxTokens: 2000 }], 'long', { debounceMs: 0 });
     try {
       const before = (await a.records()).length;
-      const abortedBefore = await scrapeMetric(url(), 'completion_lab:requests_aborted_total');
       const editor = await openFixture('main.py');
       await typeAtEnd(editor, '\n\nclass Stack:\n    ');
-      await vscode.commands.executeCommand('editor.action.inlineSuggest.trigger');
+      // The trigger command resolves only when the provider answers: do not wait for it.
+      void vscode.commands.executeCommand('editor.action.inlineSuggest.trigger');
       await waitFor(async () => (await scrapeMetric(url(), 'vllm:num_requests_running')) >= 1, 30_000, 'the long request to run on the engine');
-      await vscode.commands.executeCommand('type', { text: 'x' }); // the keystroke supersedes it
-      await vscode.commands.executeCommand('editor.action.inlineSuggest.trigger');
+      const abortedBefore = await scrapeMetric(url(), 'completion_lab:requests_aborted_total');
+      // Completions off first, so the keystroke's own new request does not generate too:
+      // what is measured is the old request's generation alone.
+      await vscode.workspace.getConfiguration('completionLab').update('enabled', false, vscode.ConfigurationTarget.Workspace);
+      await vscode.commands.executeCommand('type', { text: 'x' }); // the keystroke cancels the request in flight
       await waitFor(async () => (await scrapeMetric(url(), 'completion_lab:requests_aborted_total')) > abortedBefore, 15_000, 'the engine to see the request aborted');
       const g1 = await scrapeMetric(url(), 'vllm:generation_tokens_total');
       await waitFor(async () => (await scrapeMetric(url(), 'vllm:num_requests_running')) === 0, 30_000, 'no request left running');
@@ -115,7 +118,7 @@ describe('inline completions (embedded engine)', function () {
       const recs = await waitFor(async () => { const r = (await newRecords(a, before)).filter((x) => x.outcome === 'superseded' || x.outcome === 'cancelled'); return r.length ? r : undefined; }, 10_000, 'a superseded/cancelled record');
       assert.equal(recs[0]!.profile, 'long');
     } finally {
-      await setProfiles([{ name: 'tiny', endpoint: url(), template: 'qwen-fim', maxTokens: 16 }], 'tiny', { debounceMs: 50 });
+      await setProfiles([{ name: 'tiny', endpoint: url(), template: 'qwen-fim', maxTokens: 16 }], 'tiny', { debounceMs: 50, enabled: true });
     }
   });
 
