@@ -25,6 +25,7 @@ export function completionSettings(endpoint, extra = {}) {
     'workbench.tips.enabled': false,
     'extensions.ignoreRecommendations': true,
     'telemetry.telemetryLevel': 'off',
+    'workbench.secondarySideBar.defaultVisibility': 'hidden',
     ...extra,
   };
 }

@@ -1,0 +1,75 @@
+// The user's path, in a real browser: the packaged extension in code-server, the embedded
+// engine serving. Type code, see ghost text, accept it with Tab, find it in the saved file,
+// read TTFT from the status bar. The screenshot it takes is the README's.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { quickOpen, repoRoot, resultsDir, startSession, statusItem, type Session } from './session';
+
+const ghostSelector = '.ghost-text-decoration, .ghost-text-decoration-preview';
+
+/** Rendered editor text uses no-break spaces for spaces. */
+function plain(s: string | null): string {
+  return (s ?? '').replace(/\u00a0/g, ' ');
+}
+
+describe('e2e: ghost text in the browser', function () {
+  this.timeout(600000);
+  let s: Session | undefined;
+
+  before(async () => {
+    s = await startSession();
+  });
+
+  after(async () => {
+    await s?.stop();
+  });
+
+  it('shows ghost text while typing, Tab inserts it, and the status bar shows TTFT', async () => {
+    const { page, workspace } = s!;
+    await quickOpen(page, 'main.py');
+    const editor = page.locator('.monaco-editor[data-uri$="main.py"]');
+    // Click at the end of the file's last code line, then start a new top-level line.
+    await editor.locator('.view-line', { hasText: 'main()' }).last().click();
+    await page.keyboard.press('Control+End');
+    const typed = 'def count_lines(path):';
+    await page.keyboard.type(typed, { delay: 20 });
+
+    await editor.locator(ghostSelector).first().waitFor({ state: 'visible', timeout: 120000 });
+    // The inline part of the suggestion, on the cursor's line (it may span several spans).
+    const ghostText = plain((await editor.locator(`.view-line :is(${ghostSelector})`).allTextContents()).join(''));
+    assert.ok(ghostText.trim().length > 0, `ghost text is empty: ${JSON.stringify(ghostText)}`);
+
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Control+S');
+    const file = path.join(workspace, 'main.py');
+    const deadline = Date.now() + 30000;
+    let saved = '';
+    while (Date.now() < deadline) {
+      saved = fs.readFileSync(file, 'utf8');
+      if (saved.includes(typed)) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    assert.ok(saved.includes(typed + ghostText), `the saved file does not hold the typed text followed by the ghost text ${JSON.stringify(ghostText)}:\n${saved.slice(-400)}`);
+
+    const status = statusItem(page);
+    await status.waitFor({ timeout: 60000 });
+    const deadline2 = Date.now() + 60000;
+    let statusText = '';
+    while (Date.now() < deadline2) {
+      statusText = plain(await status.textContent()).trim();
+      if (/TTFT.*\d/.test(statusText)) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    assert.match(statusText, /TTFT.*\d/, `status bar item: ${JSON.stringify(statusText)}`);
+    console.log(`      status bar: ${statusText}`);
+    console.log(`      ghost text accepted: ${JSON.stringify(ghostText)}`);
+    await page.screenshot({ path: path.join(resultsDir(), 'e2e-ghost-text-accepted.png') });
+
+    // The README's picture: a fresh suggestion on screen and the status bar with numbers.
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('    total = 0', { delay: 20 });
+    await editor.locator(ghostSelector).first().waitFor({ state: 'visible', timeout: 120000 });
+    await page.screenshot({ path: path.join(repoRoot, 'media', 'screenshot.png') });
+  });
+});

@@ -1,0 +1,100 @@
+// One end-to-end session: the packaged .vsix installed into a fresh code-server, the tiny
+// embedded engine serving, a temp copy of sample-workspace, and headless Chromium on the
+// workbench. Suites call startSession() in before() and session.stop() in after().
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Page } from '../../test-tools/node_modules/playwright-core';
+
+type Harness = typeof import('../../scripts/lib/harness.mjs', { with: { 'resolution-mode': 'import' } });
+
+export const repoRoot = path.resolve(__dirname, '..', '..', '..');
+
+export async function loadHarness(): Promise<Harness> {
+  return (await import(pathToFileURL(path.join(repoRoot, 'scripts', 'lib', 'harness.mjs')).href)) as Harness;
+}
+
+export interface Session {
+  page: Page;
+  /** The temp workspace folder code-server has open (files on disk can be read back). */
+  workspace: string;
+  engineUrl: string;
+  stop(): Promise<void>;
+}
+
+/** Builds the .vsix (production bundle) and installs it the way VS Code lays it out. */
+async function installVsix(h: Harness, extensionsDir: string): Promise<void> {
+  const vsix = path.join(repoRoot, 'dist-vsix', `${h.packageJson().name}-${h.packageJson().version}.vsix`);
+  await h.mustRun(process.execPath, [path.join(repoRoot, 'scripts', 'package.mjs')], { cwd: repoRoot });
+  const unpacked = path.join(extensionsDir, '.unpacked');
+  // `unzip` rather than a zip library: the e2e tier already needs Debian tools (chromium).
+  await h.mustRun('unzip', ['-q', '-o', vsix, 'extension/*', '-d', unpacked]);
+  fs.renameSync(path.join(unpacked, 'extension'), path.join(extensionsDir, h.installedFolderName()));
+  fs.rmSync(unpacked, { recursive: true, force: true });
+}
+
+export async function startSession(): Promise<Session> {
+  const h = await loadHarness();
+  h.killGroupsOnExit();
+  const stops: (() => Promise<void> | void)[] = [];
+  const stop = async () => {
+    for (const s of stops.reverse()) await Promise.resolve(s()).catch((e: Error) => console.error(`[e2e] cleanup: ${e.message}`));
+  };
+  try {
+    const engine = await h.startEngine();
+    stops.push(() => engine.stop());
+    const { dir, workspace } = h.prepareWorkspace(path.join(repoRoot, 'sample-workspace'), h.completionSettings(engine.url), 'e2e');
+    stops.push(() => h.removeTemp(dir));
+    const extensionsDir = path.join(dir, 'exts');
+    fs.mkdirSync(extensionsDir, { recursive: true });
+    await installVsix(h, extensionsDir);
+    const server = await h.startCodeServer({ workspace, userDataDir: path.join(dir, 'user-data'), extensionsDir });
+    stops.push(() => server.stop());
+    const browser = await h.launchBrowser();
+    stops.push(() => browser.close());
+    const { page } = browser;
+    page.on('pageerror', (err: Error) => console.error(`[e2e] page error: ${err.message}`));
+    await page.goto(h.workbenchUrl(server.port, workspace));
+    await page.waitForSelector('#workbench\\.parts\\.statusbar', { timeout: 120000 });
+    return { page, workspace, engineUrl: engine.url, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+/** Opens a workspace file through Quick Open, the way a user does. */
+export async function quickOpen(page: Page, name: string): Promise<void> {
+  // Right after load the file index may still be building and the first Ctrl+P can land
+  // before the workbench has focus: retry the whole gesture rather than wait blindly.
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Control+P');
+    const input = page.locator('.quick-input-widget input');
+    try {
+      await input.waitFor({ state: 'visible', timeout: 10000 });
+      await input.fill(name);
+      // Enter before the result row exists opens nothing.
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ timeout: 15000 });
+      break;
+    } catch (err) {
+      if (attempt >= 4) {
+        await page.screenshot({ path: path.join(resultsDir(), 'e2e-quick-open-failed.png') });
+        throw err;
+      }
+    }
+  }
+  await page.keyboard.press('Enter');
+  await page.locator(`.monaco-editor[data-uri$="${name}"]`).waitFor({ timeout: 30000 });
+}
+
+/** The status bar item of this extension (found by its text: it shows TTFT). */
+export function statusItem(page: Page) {
+  return page.locator('#workbench\\.parts\\.statusbar .statusbar-item', { hasText: /TTFT|Completion Lab/ }).first();
+}
+
+export function resultsDir(): string {
+  const dir = path.join(repoRoot, 'test-results');
+  fs.mkdirSync(dir, { recursive: true });
+  return dir;
+}
