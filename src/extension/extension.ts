@@ -1,7 +1,10 @@
 // Activation: builds the parts, wires their lifecycles, and reports its own failure.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { destroyAgents } from '../core/client/agent';
+import { warmTokenizer } from '../core/context/tokenizer';
 import { GpuSampler } from '../core/gpu/sampler';
+import { MetricsScraper } from '../core/server/metricsScraper';
 import type { GpuToolChoice } from '../core/gpu/types';
 import { summarize } from '../core/stats/summarize';
 import { RecordStore } from '../core/store/recordStore';
@@ -49,6 +52,18 @@ function start(context: vscode.ExtensionContext): CompletionLabApi {
 
   // The connection to the active profile's server; replaced when the profile changes.
   let connection: ServerConnection | undefined;
+  // The server's own /metrics, scraped while someone looks (as the GPU is sampled).
+  let scraper: MetricsScraper | undefined;
+  let scraperHold: { dispose(): void } | undefined;
+  let scraperSubs: { dispose(): void }[] = [];
+  const dropScraper = () => {
+    scraperHold?.dispose();
+    scraperHold = undefined;
+    scraperSubs.forEach((d) => d.dispose());
+    scraperSubs = [];
+    scraper?.dispose();
+    scraper = undefined;
+  };
   const apiKey = async (): Promise<string | undefined> => {
     const p = config.activeProfile().profile;
     return p ? context.secrets.get(`completionLab.apiKey.${p.apiKeyName || p.name}`) : undefined;
@@ -58,10 +73,33 @@ function start(context: vscode.ExtensionContext): CompletionLabApi {
     for (const e of errors) out.warn(e);
     connection = profile ? new ServerConnection(profile, stats, apiKey) : undefined;
     stats.setServer({ kind: 'unknown', endpoint: profile?.endpoint });
+    dropScraper();
+    if (profile) {
+      const s = new MetricsScraper(profile.endpoint, { intervalMs: 5000, ...(profile.model ? { modelName: profile.model } : {}) });
+      scraper = s;
+      let lastTtft: number | undefined;
+      scraperSubs = [
+        s.onScrape((m) => {
+          const w = s.lastWindow();
+          if (w?.meanTtftMs !== undefined) lastTtft = w.meanTtftMs;
+          stats.setMetrics({
+            kvCacheUsagePct: m.kvCacheUsage !== undefined ? m.kvCacheUsage * 100 : undefined,
+            running: m.requestsRunning,
+            waiting: m.requestsWaiting,
+            ttftMeanMs: lastTtft,
+            genTokensPerSec: w?.generationTokensPerSec,
+          });
+        }),
+        s.onError((msg) => out.info(`Server metrics: ${msg}`)),
+      ];
+    }
+    updateHold?.();
     out.info(`Active profile: ${profile ? `${profile.name} -> ${profile.endpoint} (model ${profile.model || 'server default'}, template ${profile.template})` : 'none'}; debounce ${config.debounceMs()} ms; context ${config.contextTokens()} tokens; source recording ${config.recording() ? 'on' : 'off'}.`);
     if (connection) void connection.connect();
   };
+  let updateHold: (() => void) | undefined;
   reconnect();
+  sub({ dispose: () => { dropScraper(); destroyAgents(); } });
 
   const outcomes = sub(new OutcomeTracker(() => store, () => config.keptDelayMs()));
   const provider = sub(new CompletionProvider({
@@ -70,6 +108,10 @@ function start(context: vscode.ExtensionContext): CompletionLabApi {
     outcomes,
     apiKey,
     record: (r: CompletionRecord) => store.append(r),
+    gpuWindow: (t0, t1, firstTokenTs) => {
+      const g = sampler.summarize(t0, t1, firstTokenTs);
+      return g.samples ? { vramAtFirstTokenMiB: g.vramAtFirstTokenMiB, vramPeakMiB: g.vramPeakMiB, utilMeanPct: g.utilMeanPct } : undefined;
+    },
   }));
   sub(vscode.languages.registerInlineCompletionItemProvider({ pattern: '**' }, provider));
 
@@ -94,12 +136,18 @@ function start(context: vscode.ExtensionContext): CompletionLabApi {
     ];
   };
   wireSampler();
-  const updateHold = () => {
-    const wanted = config.gpuTool() !== 'none' && (vscode.window.state.focused || ProfilingPanel.isOpen);
+  updateHold = () => {
+    const watching = vscode.window.state.focused || ProfilingPanel.isOpen;
+    const wanted = config.gpuTool() !== 'none' && watching;
     if (wanted && !hold) hold = sampler.acquire();
     else if (!wanted && hold) {
       hold.dispose();
       hold = undefined;
+    }
+    if (watching && scraper && !scraperHold) scraperHold = scraper.acquire();
+    else if (!watching && scraperHold) {
+      scraperHold.dispose();
+      scraperHold = undefined;
     }
   };
   updateHold();
@@ -130,7 +178,7 @@ function start(context: vscode.ExtensionContext): CompletionLabApi {
   const showPanel = () => {
     const panel = ProfilingPanel.show(context.extensionUri, panelState, stats.onDidChange);
     updateHold();
-    panel.panel.onDidDispose(() => setTimeout(updateHold, 0));
+    panel.panel.onDidDispose(() => setTimeout(() => updateHold?.(), 0));
   };
 
   for (const d of registerCommands({ store: () => store, servers, showPanel, clearCaches: () => provider.clearCache(), secrets: context.secrets })) sub(d);
@@ -153,6 +201,15 @@ function start(context: vscode.ExtensionContext): CompletionLabApi {
     statusBar.schedule();
   }));
   sub({ dispose: () => void store.flush().catch(() => undefined) });
+  // Load the tokenizer now rather than on the first keystroke.
+  const warm = setTimeout(() => {
+    try {
+      warmTokenizer();
+    } catch (err) {
+      out.warn(`Tokenizer: ${errorText(err)}`);
+    }
+  }, 0);
+  sub({ dispose: () => clearTimeout(warm) });
 
   return {
     records: async () => {

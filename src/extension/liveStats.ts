@@ -41,6 +41,11 @@ export class LiveStats implements vscode.Disposable {
     this.changed.fire();
   }
 
+  setMetrics(metrics: ServerView['metrics']): void {
+    this.server = { ...this.server, metrics };
+    this.changed.fire();
+  }
+
   setGpu(sample: GpuSample | undefined, state?: SamplerState): void {
     if (sample) this.gpu = sample;
     if (state) this.gpuState = state;

@@ -31,6 +31,8 @@ export interface ProviderDeps {
   outcomes: OutcomeTracker;
   record: (r: CompletionRecord) => void;
   apiKey: () => Promise<string | undefined>;
+  /** GPU numbers over a request's lifetime, when a sampler is running. */
+  gpuWindow: (t0: number, t1: number, firstTokenTs?: number) => CompletionRecord['gpu'] | undefined;
 }
 
 export class CompletionProvider extends Disposable implements vscode.InlineCompletionItemProvider {
@@ -113,7 +115,7 @@ export class CompletionProvider extends Disposable implements vscode.InlineCompl
         offset,
         languageId: doc.languageId,
         profile: server.profile,
-        server: { modelId: server.served.id, maxModelLen: server.served.maxModelLen },
+        server: { modelId: server.served.id, root: server.served.root, maxModelLen: server.served.maxModelLen },
         budgetTokens: config.contextTokens(),
         signal: flight.controller.signal,
         apiKey,
@@ -130,6 +132,10 @@ export class CompletionProvider extends Disposable implements vscode.InlineCompl
         decodeTokensPerSec: t.decodeTokensPerSec,
         outputTokens: t.outputTokens,
       };
+      const wallT0 = out.result.marks.wallT0;
+      const firstTokenTs = t.ttftMs !== undefined ? wallT0 + t.ttftMs : undefined;
+      const gpu = this.deps.gpuWindow(wallT0, wallT0 + (t.e2eMs ?? 0), firstTokenTs);
+      if (gpu) record.gpu = gpu;
       conn.reportSuccess();
       if (token.isCancellationRequested || flight.superseded) {
         // Finished, but the editor no longer wants it: keep it for typing through.

@@ -65,7 +65,7 @@ export class ServerConnection {
         this.fail(`Profile "${p.name}": the server at ${p.endpoint} serves ${models.length} models (${names}); set "model" in the profile.`, 'error');
         return undefined;
       }
-      const effective = resolveProfile(p, { id: served!.id, maxModelLen: served!.maxModelLen });
+      const effective = resolveProfile(p, { id: served!.id, root: served!.root, maxModelLen: served!.maxModelLen });
       this.info = { profile: p, effective, served: served! };
       this.failures = 0;
       this.retryAt = 0;

@@ -185,7 +185,7 @@ describe('streaming client against bad input', () => {
   describe('listModels', () => {
     it('lists served models with max_model_len', async () => {
       const url = await serve(httpAnswer(200, 'OK', JSON.stringify({ object: 'list', data: [{ id: 'qwen', object: 'model', owned_by: 'vllm', root: 'Qwen/Qwen2.5-Coder-1.5B', max_model_len: 4096 }, { id: 'other' }] })));
-      assert.deepEqual(await listModels(`${url}/`), [{ id: 'qwen', maxModelLen: 4096, ownedBy: 'vllm' }, { id: 'other' }]);
+      assert.deepEqual(await listModels(`${url}/`), [{ id: 'qwen', maxModelLen: 4096, ownedBy: 'vllm', root: 'Qwen/Qwen2.5-Coder-1.5B' }, { id: 'other' }]);
       assert.match(server!.heads[0]!, /^GET \/v1\/models HTTP\/1\.1/);
     });
 

@@ -8,6 +8,8 @@ export interface ServedModel {
   /** vLLM's `max_model_len` (context window in tokens), when the server reports it. */
   maxModelLen?: number;
   ownedBy?: string;
+  /** vLLM's `root`: the checkpoint behind a served alias (tells an `r1` alias's family). */
+  root?: string;
 }
 
 export async function listModels(endpoint: string, options: GetOptions = {}): Promise<ServedModel[]> {
@@ -25,6 +27,7 @@ export async function listModels(endpoint: string, options: GetOptions = {}): Pr
     const model: ServedModel = { id: e['id'] };
     if (typeof e['max_model_len'] === 'number') model.maxModelLen = e['max_model_len'];
     if (typeof e['owned_by'] === 'string') model.ownedBy = e['owned_by'];
+    if (typeof e['root'] === 'string') model.root = e['root'];
     models.push(model);
   }
   return models;

@@ -67,6 +67,8 @@ describe('inline completions (embedded engine)', function () {
     const status = await waitFor(() => { const s = a.status(); return s && s.text !== statusBefore && /TTFT \d/.test(s.text) ? s : undefined; }, 5000, 'the status bar to show the new TTFT');
     assert.match(status.text, /p50 \d/);
     assert.match(status.tooltip, /\| end to end \| \d/);
+    // The server's own numbers (scraped from /metrics) stand beside the client's.
+    await waitFor(() => /Server \(\/metrics\): TTFT mean \d/.test(a.status()?.tooltip ?? ''), 20_000, 'the server-side TTFT in the tooltip');
 
     // Some seconds later the text at the spot is recorded: the ground truth for quality.
     const kept = await waitFor(async () => (await a.records()).find((r) => r.id === shown.id && r.keptText !== undefined), 10_000, 'the kept text');
