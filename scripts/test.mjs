@@ -113,6 +113,10 @@ async function e2e() {
 }
 
 async function main() {
+  // Before typecheck too: test/e2e takes Playwright's types from test-tools.
+  if (selected.some((t) => t !== 'unit') && !testToolsInstalled()) {
+    await step('install test tools (Node 24, code-server, playwright-core; first time ~4 min)', 'bash', ['test-tools/install.sh'], { fatal: true });
+  }
   if (arg === 'all') {
     await step('typecheck', npm, ['run', '--silent', 'typecheck']);
     await step('lint', npm, ['run', '--silent', 'lint']);
@@ -125,9 +129,6 @@ async function main() {
   const tscCode = await run(npx, ['tsc', '-p', 'tsconfig.test.json'], { cwd: repoRoot });
   timings.push(`compile ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   if (tscCode !== 0) console.log('[test] tsc reported type errors (above); running the tests on what it emitted.');
-  if (selected.some((t) => t !== 'unit') && !testToolsInstalled()) {
-    await step('install test tools (Node 24, code-server, playwright-core; first time ~4 min)', 'bash', ['test-tools/install.sh'], { fatal: true });
-  }
   if (selected.includes('unit')) await unit();
   if (selected.includes('integration')) await integration();
   if (selected.includes('e2e')) await e2e();

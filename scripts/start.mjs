@@ -1,0 +1,110 @@
+#!/usr/bin/env node
+// `npm start`: the extension running in a real VS Code (code-server) in your browser,
+// completing code in a copy of sample-workspace.
+//   npm start                          the tiny built-in test model (noise text, real timings)
+//   npm start -- --model FILE.gguf     the embedded llama.cpp engine on your GGUF model
+//   npm start -- --endpoint URL        a server you already run (vLLM, llama-server, ...)
+//   npm start -- --port 8080           where code-server listens (env PORT; default 8080 or next free)
+// Env: COMPLETION_LAB_MODEL, COMPLETION_LAB_ENDPOINT, PORT. Ctrl+C stops everything.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import {
+  repoRoot, testToolsInstalled, installedFolderName, run, mustRun, killGroupsOnExit, freePort,
+  startEngine, prepareWorkspace, completionSettings, startCodeServer, workbenchUrl, removeTemp,
+} from './lib/harness.mjs';
+
+function option(name) {
+  const i = process.argv.indexOf(name);
+  if (i < 0) return undefined;
+  const value = process.argv[i + 1];
+  if (!value || value.startsWith('--')) fail(`${name} needs a value.`);
+  return value;
+}
+
+function fail(message) {
+  console.error(`npm start: ${message}`);
+  process.exit(2);
+}
+
+async function main() {
+  const known = new Set(['--model', '--endpoint', '--port']);
+  for (let i = 2; i < process.argv.length; i += 2) {
+    if (!known.has(process.argv[i])) fail(`unknown option "${process.argv[i]}". Use --model FILE.gguf, --endpoint URL or --port N.`);
+  }
+  const model = option('--model') ?? process.env.COMPLETION_LAB_MODEL;
+  const endpoint = option('--endpoint') ?? process.env.COMPLETION_LAB_ENDPOINT;
+  const portWanted = Number(option('--port') ?? process.env.PORT ?? 8080);
+  if (model && endpoint) fail('give either --model (start the embedded engine) or --endpoint (use a running server), not both.');
+  if (model && !fs.existsSync(model)) fail(`model file not found: ${model}`);
+  if (endpoint && !/^https?:\/\//.test(endpoint)) fail(`--endpoint must be an http(s) URL, got "${endpoint}".`);
+  if (!Number.isInteger(portWanted) || portWanted <= 0) fail(`--port must be a port number.`);
+
+  killGroupsOnExit();
+  console.log('Building the extension (dev)...');
+  await mustRun(process.execPath, ['esbuild.js'], { cwd: repoRoot });
+  if (!testToolsInstalled()) {
+    console.log('Installing the test tools (Node 24, code-server, playwright-core) into test-tools/: the first run takes about 4 minutes...');
+    const code = await run('bash', [path.join(repoRoot, 'test-tools', 'install.sh')], { cwd: repoRoot });
+    if (code !== 0) fail('installing code-server failed (see above). It needs network access to the npm registry and, on Debian, `apt-get install -y libkrb5-dev`.');
+  }
+
+  let url = endpoint;
+  let stopEngine = async () => {};
+  let settings;
+  if (endpoint) {
+    settings = completionSettings(endpoint);
+    settings['completionLab.profiles'] = [{ name: 'server', endpoint, template: 'auto' }];
+    settings['completionLab.activeProfile'] = 'server';
+  } else {
+    console.log(model ? `Starting the embedded engine on ${model}...` : 'Starting the embedded engine with the tiny test model (random weights: its text is noise, its timings are real)...');
+    const engine = await startEngine({ model: model && path.resolve(model) });
+    stopEngine = engine.stop;
+    url = engine.url;
+    console.log(`Engine ready at ${engine.url} (model ${engine.model}, context ${engine.maxModelLen} tokens).`);
+    settings = completionSettings(engine.url);
+    if (model) {
+      settings['completionLab.profiles'] = [{ name: 'embedded', endpoint: engine.url, template: 'auto' }];
+      settings['completionLab.activeProfile'] = 'embedded';
+    }
+  }
+
+  const { dir, workspace } = prepareWorkspace(path.join(repoRoot, 'sample-workspace'), settings, 'start');
+  // The checkout itself is the installed extension (a link): rebuild with `npm run watch`
+  // and reload the browser window to pick up changes.
+  const extensionsDir = path.join(dir, 'exts');
+  fs.mkdirSync(extensionsDir, { recursive: true });
+  fs.symlinkSync(repoRoot, path.join(extensionsDir, installedFolderName()), 'dir');
+  const port = await freePort(portWanted);
+  const server = await startCodeServer({ workspace, userDataDir: path.join(dir, 'user-data'), extensionsDir, port });
+
+  let stopping = false;
+  const stopAll = async (code) => {
+    if (stopping) return;
+    stopping = true;
+    console.log('\nStopping code-server and the engine...');
+    await server.stop();
+    await stopEngine();
+    removeTemp(dir);
+    process.exit(code);
+  };
+  // Registered after killGroupsOnExit's handlers would exit first: replace them with a clean stop.
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+    process.removeAllListeners(sig);
+    process.on(sig, () => void stopAll(0));
+  }
+  server.child.on('exit', (code) => {
+    if (stopping) return;
+    console.error(`code-server exited (${code}).\n${server.output()}`);
+    void stopAll(1);
+  });
+
+  console.log('');
+  console.log(`Completion Lab is running: open ${workbenchUrl(port, workspace)}`);
+  console.log(`  completions from ${url}; workspace ${workspace}`);
+  console.log('  Press Ctrl+C to stop.');
+}
+
+main().catch((err) => {
+  console.error(`npm start: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});
