@@ -6,8 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
 import * as vscode from 'vscode';
-import { getJson } from '../core/client/getJson';
-import { apiUrl } from '../core/client/endpoint';
+import { probeServer, serverRoot } from '../core/server/probe';
 import type { ModelProfile } from '../core/profiles';
 import { Disposable } from './dispose';
 import { errorText, log } from './log';
@@ -85,27 +84,21 @@ export class ServerManager extends Disposable {
     let exited: number | null | undefined;
     child.once('exit', (code) => (exited = code));
     const deadline = Date.now() + timeoutMs;
-    const health = apiUrl(profile.endpoint, 'models');
-    const healthUrl = new URL('/health', health.origin);
+    const root = serverRoot(profile.endpoint);
     while (Date.now() < deadline) {
       if (token?.isCancellationRequested) {
         this.stop(server);
         throw new Error('Cancelled.');
       }
       if (exited !== undefined) throw new Error(`"${command}" exited with code ${exited} before the server was ready. See the log for its output.`);
-      try {
-        await getJson(healthUrl, { timeoutMs: 2000 }).catch(async (e: unknown) => {
-          // /health answers 200 with an empty body on vLLM: a JSON parse failure is fine.
-          if (e instanceof Error && /JSON|json/.test(e.message)) return;
-          throw e;
-        });
-        return server;
-      } catch {
-        await new Promise((r) => setTimeout(r, HEALTH_POLL_MS));
-      }
+      // Connection refused while the model loads is expected: keep polling.
+      const probe = await probeServer(root, { timeoutMs: 2000, starting: true });
+      if (probe.health === 'ok') return server;
+      if (probe.health === 'dead') log().warn(`${root}/health answers 503: the engine is not healthy yet.`);
+      await new Promise((r) => setTimeout(r, HEALTH_POLL_MS));
     }
     this.stop(server);
-    throw new Error(`"${command}" did not answer ${healthUrl.href} within ${Math.round(timeoutMs / 60000)} min.`);
+    throw new Error(`"${command}" did not answer ${root}/health within ${Math.round(timeoutMs / 60000)} min.`);
   }
 
   stop(server: RunningServer): void {
