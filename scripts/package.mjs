@@ -20,7 +20,10 @@ export async function packageVsix({ target, out = vsixPath(), skipBuild = false 
   if (!skipBuild) await mustRun(process.execPath, ['esbuild.js', '--production'], { cwd: repoRoot });
   fs.mkdirSync(path.dirname(out), { recursive: true });
   const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
-  const args = ['vsce', 'package', '--no-dependencies', '--allow-missing-repository', '-o', out];
+  // No `repository` in package.json: vsce would prompt for it and refuse to rewrite the
+  // README's relative image link. The image ships inside the .vsix (media/), where VS Code's
+  // extension page resolves relative links, so they stay relative.
+  const args = ['vsce', 'package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '-o', out];
   if (target) args.push('--target', target);
   await mustRun(npx, args, { cwd: repoRoot, env: { ...process.env, CI: process.env.CI ?? 'true' } });
   return out;
