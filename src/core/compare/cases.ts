@@ -1,0 +1,186 @@
+// The cases a comparison replays: each is a cursor (prefix | suffix) with the ground truth
+// that belongs there. From recorded traffic (what the developer kept), or, where nothing is
+// recorded yet, drawn from the workspace's own files at real line starts with the real
+// following lines as the truth.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { languageIdForFile } from '../pipeline/languageId';
+import type { CompletionRecord } from '../store/record';
+import { RecordStore } from '../store/recordStore';
+
+export type CaseSource = 'recorded' | 'workspace';
+
+export interface ReplayCase {
+  id: string;
+  languageId: string;
+  prefix: string;
+  suffix: string;
+  /** What belongs at the cursor: the kept text, or the file's next line(s). */
+  groundTruth: string;
+  source: CaseSource;
+  /** Workspace cases: the file (relative to the root) and the 1-based line of the cursor. */
+  file?: string;
+  line?: number;
+}
+
+/** How much of the prefix end decides "the same spot" when deduplicating recorded traffic. */
+const DEDUPE_TAIL_CHARS = 200;
+
+/**
+ * Recorded requests that carry their prompt text and what the developer kept, newest first,
+ * one per prefix tail (typing through the same spot records many requests with ever longer
+ * prefixes; those with the same last 200 characters are one case).
+ */
+export function casesFromRecords(records: readonly CompletionRecord[], opts: { limit?: number } = {}): ReplayCase[] {
+  const usable = records
+    .filter((r) => typeof r.prefix === 'string' && r.prefix.length > 0 && typeof r.keptText === 'string' && r.keptText.trim().length > 0)
+    .sort((a, b) => b.ts - a.ts);
+  const seen = new Set<string>();
+  const out: ReplayCase[] = [];
+  for (const r of usable) {
+    const key = `${r.languageId}\u0000${r.prefix!.slice(-DEDUPE_TAIL_CHARS)}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({ id: r.id, languageId: r.languageId, prefix: r.prefix!, suffix: r.suffix ?? '', groundTruth: r.keptText!, source: 'recorded' });
+    if (opts.limit !== undefined && out.length >= opts.limit) break;
+  }
+  return out;
+}
+
+/** Reads a RecordStore directory (read only) and returns its replayable cases. */
+export async function casesFromRecordDir(dir: string, opts: { limit?: number } = {}): Promise<{ cases: ReplayCase[]; records: number; skippedLines: number }> {
+  const store = new RecordStore({ dir, enabled: false });
+  const { records, skippedLines } = await store.readAll();
+  return { cases: casesFromRecords(records, opts), records: records.length, skippedLines };
+}
+
+export interface WorkspaceSampleOptions {
+  count: number;
+  seed?: number;
+  /** File extensions with the dot (default: common source files). */
+  extensions?: string[];
+  /** Lines of ground truth (the cursor's line and the ones after it). Default 3. */
+  truthLines?: number;
+  /** Skip files larger than this. Default 200 KB. */
+  maxFileBytes?: number;
+  /** Stop walking after this many files (huge monorepos). Default 5000. */
+  maxFiles?: number;
+}
+
+export const DEFAULT_EXTENSIONS = ['.py', '.ts', '.tsx', '.js', '.jsx', '.mjs', '.cjs', '.java', '.go', '.rs', '.c', '.h', '.cc', '.cpp', '.hpp', '.cs', '.rb', '.php', '.kt', '.swift', '.scala', '.lua', '.sh', '.json'];
+const SKIP_DIRS = new Set(['node_modules', '.git', 'dist', 'out', 'build', '.vscode-test', '.test-cache', '__pycache__', '.venv', 'venv', 'target', 'coverage']);
+/** The cursor needs some context above it to be a fair question. */
+const MIN_LINES_BEFORE = 5;
+
+/**
+ * Cursor positions at the start of non-blank lines (with at least 5 lines above), spread
+ * over the files round-robin, deterministic for a seed. Ground truth: that line and the
+ * next ones (default 3 lines, without the final newline); the suffix starts right after it.
+ */
+export async function sampleWorkspaceCases(rootDir: string, opts: WorkspaceSampleOptions): Promise<ReplayCase[]> {
+  const root = path.resolve(rootDir);
+  const exts = new Set((opts.extensions ?? DEFAULT_EXTENSIONS).map((e) => (e.startsWith('.') ? e : `.${e}`).toLowerCase()));
+  const files = await walk(root, exts, opts.maxFiles ?? 5000);
+  const rand = mulberry32(opts.seed ?? 1);
+  const truthLines = Math.max(1, opts.truthLines ?? 3);
+  const maxBytes = opts.maxFileBytes ?? 200 * 1024;
+
+  type FileCandidates = { rel: string; text: string; starts: number[]; lines: string[]; order: number[] };
+  const pool: FileCandidates[] = [];
+  for (const abs of files) {
+    const text = await readText(abs, maxBytes);
+    if (text === undefined) continue;
+    const lines = text.split('\n');
+    const starts: number[] = [];
+    let off = 0;
+    for (const l of lines) {
+      starts.push(off);
+      off += l.length + 1;
+    }
+    const order: number[] = [];
+    for (let i = MIN_LINES_BEFORE; i < lines.length; i++) if (lines[i]!.trim().length > 0) order.push(i);
+    if (!order.length) continue;
+    shuffle(order, rand);
+    pool.push({ rel: path.relative(root, abs).split(path.sep).join('/'), text, starts, lines, order });
+  }
+  shuffle(pool, rand);
+
+  const out: ReplayCase[] = [];
+  // Round-robin over files so a few big files do not take every sample.
+  for (let round = 0; out.length < opts.count && pool.some((f) => round < f.order.length); round++) {
+    for (const f of pool) {
+      if (out.length >= opts.count) break;
+      const li = f.order[round];
+      if (li === undefined) continue;
+      const last = Math.min(f.lines.length - 1, li + truthLines - 1);
+      const start = f.starts[li]!;
+      const end = f.starts[last]! + f.lines[last]!.replace(/\r$/, '').length;
+      out.push({
+        id: `${f.rel}:${li + 1}`,
+        languageId: languageIdForFile(f.rel),
+        prefix: f.text.slice(0, start),
+        suffix: f.text.slice(end),
+        groundTruth: f.text.slice(start, end),
+        source: 'workspace',
+        file: f.rel,
+        line: li + 1,
+      });
+    }
+  }
+  return out;
+}
+
+/** Sorted walk (so the seed alone decides the sample), skipping build/vendor folders. */
+async function walk(root: string, exts: Set<string>, maxFiles: number): Promise<string[]> {
+  const out: string[] = [];
+  const visit = async (dir: string): Promise<void> => {
+    let entries: fs.Dirent[];
+    try {
+      entries = await fs.promises.readdir(dir, { withFileTypes: true });
+    } catch {
+      return; // unreadable folder: skip it, the rest of the workspace still counts
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const e of entries) {
+      if (out.length >= maxFiles) return;
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) {
+        if (!SKIP_DIRS.has(e.name) && !e.name.startsWith('.')) await visit(p);
+      } else if (e.isFile() && exts.has(path.extname(e.name).toLowerCase())) out.push(p);
+    }
+  };
+  await visit(root);
+  return out;
+}
+
+/** The file's text, or undefined when too big, unreadable or binary (a NUL in the first 8 KB). */
+async function readText(file: string, maxBytes: number): Promise<string | undefined> {
+  try {
+    const st = await fs.promises.stat(file);
+    if (st.size > maxBytes || st.size === 0) return undefined;
+    const buf = await fs.promises.readFile(file);
+    if (buf.subarray(0, 8192).includes(0)) return undefined;
+    return buf.toString('utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/** Small seeded PRNG (mulberry32): the same seed gives the same sample on every machine. */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function shuffle<T>(items: T[], rand: () => number): void {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    [items[i], items[j]] = [items[j]!, items[i]!];
+  }
+}

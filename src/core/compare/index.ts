@@ -1,0 +1,6 @@
+// Model comparison: replay cases (recorded traffic or workspace samples) against several
+// profiles, score quality against the ground truth, aggregate into a report.
+export * from './cases';
+export * from './quality';
+export * from './report';
+export * from './runner';

@@ -1,0 +1,234 @@
+// The comparison runner: every case replayed through completeAt (exactly the editor's
+// pipeline) against each profile in turn. Profile by profile, never interleaved, so a GPU
+// window and a /metrics window belong to one model. Bounded concurrency per profile; an
+// AbortSignal cancels in-flight requests (closing the connection frees the server's KV
+// cache) and keeps what finished, marked cancelled. A profile whose server cannot be
+// reached is reported with its error; the others still run.
+import { isAbort } from '../client/errors';
+import { listModels, type ServedModel } from '../client/models';
+import { warmTokenizer } from '../context/tokenizer';
+import { completeAt, type CompletionClient } from '../pipeline/completeAt';
+import type { ModelProfile } from '../profiles/types';
+import { serverRoot } from '../server/probe';
+import { readServerMetrics, windowDelta, type ServerMetrics } from '../server/serverMetrics';
+import type { GpuWindowSummary } from '../gpu/summary';
+import type { Disposable } from '../gpu/types';
+import type { ReplayCase } from './cases';
+import { scoreCompletion } from './quality';
+import { aggregate, type CaseResult, type ComparisonReport, type ProfileResult } from './report';
+
+/** What the runner needs of a GPU sampler (GpuSampler fits). */
+export interface GpuWindowSource {
+  acquire(): Disposable;
+  summarize(t0: number, t1: number): GpuWindowSummary;
+}
+
+export interface ProgressInfo {
+  profile: string;
+  caseId: string;
+}
+
+export interface RunComparisonOptions {
+  cases: readonly ReplayCase[];
+  profiles: readonly ModelProfile[];
+  /** Requests in flight at once per profile. Default 1 (the editor's own pattern). */
+  concurrency?: number;
+  /** Prompt token budget, as the editor's setting. Default 1536. */
+  budgetTokens?: number;
+  signal?: AbortSignal;
+  /** After each request (done counts all profiles; total = cases x profiles). */
+  onProgress?: (done: number, total: number, current: ProgressInfo) => void;
+  gpuSampler?: GpuWindowSource;
+  seed?: number;
+  /** TTFT SLO for goodput. Default 300 ms. */
+  ttftSloMs?: number;
+  /** Show multi-line completions, as the editor does by default. Default true. */
+  multiline?: boolean;
+  /** API key per profile (the extension reads it from SecretStorage by apiKeyName). */
+  apiKeyFor?: (profile: ModelProfile) => string | undefined | Promise<string | undefined>;
+  firstTokenTimeoutMs?: number;
+  totalTimeoutMs?: number;
+  /** Tests and benches may pass another client; default: the real streaming client. */
+  client?: CompletionClient;
+}
+
+export const DEFAULT_TTFT_SLO_MS = 300;
+export const DEFAULT_BUDGET_TOKENS = 1536;
+
+export async function runComparison(opts: RunComparisonOptions): Promise<ComparisonReport> {
+  const startedAt = Date.now();
+  const ttftSloMs = opts.ttftSloMs ?? DEFAULT_TTFT_SLO_MS;
+  const total = opts.cases.length * opts.profiles.length;
+  const progress = { done: 0 };
+  // Load the tokenizer now (about a second, once), not inside the first profile's window.
+  warmTokenizer();
+  const gpuHold = opts.gpuSampler?.acquire();
+  const profiles: ProfileResult[] = [];
+  try {
+    for (const profile of opts.profiles) {
+      if (opts.signal?.aborted) {
+        profiles.push(aggregate({ name: profile.name, endpoint: profile.endpoint, status: 'cancelled', results: [], ttftSloMs }));
+        continue;
+      }
+      profiles.push(await runProfile(profile, opts, ttftSloMs, total, progress));
+    }
+  } finally {
+    gpuHold?.dispose();
+  }
+  const sources = new Set(opts.cases.map((c) => c.source));
+  return {
+    startedAt,
+    finishedAt: Date.now(),
+    cancelled: opts.signal?.aborted ?? false,
+    cases: opts.cases.length,
+    source: sources.has('recorded') ? 'recorded' : 'workspace',
+    ttftSloMs,
+    concurrency: Math.max(1, opts.concurrency ?? 1),
+    profiles,
+  };
+}
+
+async function runProfile(profile: ModelProfile, opts: RunComparisonOptions, ttftSloMs: number, total: number, progress: { done: number }): Promise<ProfileResult> {
+  const base = { name: profile.name, endpoint: profile.endpoint, ttftSloMs };
+  const apiKey = (await opts.apiKeyFor?.(profile)) || undefined;
+  let served: ServedModel;
+  try {
+    served = pickModel(await listModels(profile.endpoint, { timeoutMs: 15_000, ...(apiKey ? { apiKey } : {}), ...(opts.signal ? { signal: opts.signal } : {}) }), profile);
+  } catch (err) {
+    if (opts.signal?.aborted) return aggregate({ ...base, status: 'cancelled', results: [] });
+    // Every case of this profile counts as done, so the progress bar still reaches the end.
+    progress.done += opts.cases.length;
+    opts.onProgress?.(progress.done, total, { profile: profile.name, caseId: '' });
+    return aggregate({ ...base, status: 'failed', error: (err as Error).message, results: [] });
+  }
+
+  const metricsBefore = await scrapeMetrics(profile.endpoint, served.id, apiKey);
+  const results: CaseResult[] = new Array(opts.cases.length);
+  let next = 0;
+  let effective: { model: string; template: string; maxTokens: number; warnings: string[] } | undefined;
+  const t0 = Date.now();
+  const perf0 = performance.now();
+  let lastEnd = perf0;
+  const server: { modelId: string; root?: string; maxModelLen?: number } = { modelId: served.id };
+  if (served.root) server.root = served.root;
+  if (served.maxModelLen) server.maxModelLen = served.maxModelLen;
+
+  const worker = async (): Promise<void> => {
+    while (next < opts.cases.length && !opts.signal?.aborted) {
+      const index = next++;
+      const c = opts.cases[index]!;
+      const startedAt = Date.now();
+      try {
+        const out = await completeAt({
+          text: c.prefix + c.suffix,
+          offset: c.prefix.length,
+          languageId: c.languageId,
+          profile,
+          server,
+          budgetTokens: opts.budgetTokens ?? DEFAULT_BUDGET_TOKENS,
+          multiline: opts.multiline ?? true,
+          firstTokenTimeoutMs: opts.firstTokenTimeoutMs ?? 60_000,
+          totalTimeoutMs: opts.totalTimeoutMs ?? 180_000,
+          ...(opts.signal ? { signal: opts.signal } : {}),
+          ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
+          ...(apiKey ? { apiKey } : {}),
+          ...(opts.client ? { client: opts.client } : {}),
+        });
+        effective ??= { model: out.effective.model, template: out.effective.template, maxTokens: out.effective.maxTokens, warnings: out.warnings };
+        const t = out.result.timings;
+        const r: CaseResult = {
+          caseId: c.id,
+          languageId: c.languageId,
+          startedAt,
+          status: 'ok',
+          completion: out.text ?? '',
+          raw: out.raw,
+          groundTruth: c.groundTruth,
+          quality: scoreCompletion({ completion: out.text, groundTruth: c.groundTruth, prefix: c.prefix, suffix: c.suffix, languageId: c.languageId }),
+          promptTokens: out.context.promptTokens,
+          finishReason: out.result.finishReason,
+        };
+        if (t.ttftMs !== undefined) r.ttftMs = t.ttftMs;
+        if (t.e2eMs !== undefined) r.e2eMs = t.e2eMs;
+        if (t.tpotMs !== undefined) r.tpotMs = t.tpotMs;
+        if (t.decodeTokensPerSec !== undefined) r.decodeTokensPerSec = t.decodeTokensPerSec;
+        if (t.outputTokens !== undefined) r.outputTokens = t.outputTokens;
+        results[index] = r;
+      } catch (err) {
+        const cancelled = isAbort(err) || opts.signal?.aborted === true;
+        results[index] = { caseId: c.id, languageId: c.languageId, startedAt, status: cancelled ? 'cancelled' : 'failed', groundTruth: c.groundTruth, error: (err as Error).message };
+        if (cancelled) return;
+      } finally {
+        lastEnd = Math.max(lastEnd, performance.now());
+      }
+      progress.done++;
+      opts.onProgress?.(progress.done, total, { profile: profile.name, caseId: c.id });
+    }
+  };
+
+  const workers = Math.max(1, Math.min(opts.concurrency ?? 1, opts.cases.length));
+  await Promise.all(Array.from({ length: workers }, () => worker()));
+  const wallMs = lastEnd - perf0;
+  const t1 = t0 + wallMs;
+  const metricsAfter = await scrapeMetrics(profile.endpoint, served.id, apiKey);
+
+  const result = aggregate({
+    ...base,
+    status: opts.signal?.aborted ? 'cancelled' : 'ok',
+    model: served.id,
+    results: results.filter((r): r is CaseResult => r !== undefined),
+    wallMs,
+    windowStart: t0,
+    windowEnd: t1,
+  });
+  if (served.root) result.root = served.root;
+  if (served.maxModelLen) result.maxModelLen = served.maxModelLen;
+  if (effective) {
+    result.template = effective.template;
+    result.maxTokens = effective.maxTokens;
+    if (effective.warnings.length) result.warnings = effective.warnings;
+  }
+  if (opts.gpuSampler) result.gpu = opts.gpuSampler.summarize(t0, t1);
+  if (metricsBefore.metrics && metricsAfter.metrics) {
+    try {
+      result.server = { kind: metricsAfter.metrics.kind, window: windowDelta(metricsBefore.metrics, metricsAfter.metrics) };
+    } catch (err) {
+      result.serverError = (err as Error).message;
+    }
+  } else {
+    const e = metricsBefore.error ?? metricsAfter.error;
+    if (e) result.serverError = e;
+  }
+  return result;
+}
+
+/** The profile's model, or the server's only one; a clear error otherwise. */
+function pickModel(models: ServedModel[], profile: ModelProfile): ServedModel {
+  const names = models.map((m) => `"${m.id}"`).join(', ');
+  if (profile.model) {
+    const found = models.find((m) => m.id === profile.model);
+    if (found) return found;
+    if (!models.length) return { id: profile.model };
+    throw new Error(`${profile.endpoint} does not serve "${profile.model}"; it serves ${names}. Set the profile's model to one of them.`);
+  }
+  if (models.length === 1) return models[0]!;
+  if (!models.length) throw new Error(`${profile.endpoint} lists no models at /v1/models; set the profile's model to the served model name.`);
+  throw new Error(`${profile.endpoint} serves ${models.length} models (${names}); set the profile's model to one of them.`);
+}
+
+/** One /metrics scrape, best effort: servers without /metrics are normal (Ollama, LM Studio). */
+async function scrapeMetrics(endpoint: string, modelName: string, apiKey: string | undefined): Promise<{ metrics?: ServerMetrics; error?: string }> {
+  const url = `${serverRoot(endpoint)}/metrics`;
+  try {
+    const headers: Record<string, string> = {};
+    if (apiKey) headers['authorization'] = `Bearer ${apiKey}`;
+    const res = await fetch(url, { signal: AbortSignal.timeout(5000), headers });
+    const text = await res.text();
+    if (!res.ok) return { error: `${url}: HTTP ${res.status}; server-side numbers are not shown.` };
+    const metrics = readServerMetrics(text, { modelName, ts: Date.now() });
+    if (metrics.kind === 'unknown') return { error: `${url} has no vLLM, llama.cpp or Completion Lab metrics; server-side numbers are not shown.` };
+    return { metrics };
+  } catch (err) {
+    return { error: `${url}: ${(err as Error).message}; server-side numbers are not shown.` };
+  }
+}
