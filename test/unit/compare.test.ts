@@ -14,7 +14,9 @@ import { parseProfileSpec } from '../../src/cli/commands/compare';
 import { CliUsageError } from '../../src/cli/usage';
 import type { CompletionRecord } from '../../src/core/store/record';
 import { RecordStore } from '../../src/core/store/recordStore';
+import { GpuSampler } from '../../src/core/gpu/sampler';
 import { repoRoot, scrapeMetric, startEngine, type StartedEngine } from '../support/engine';
+import { installReplayNvidiaSmi } from '../support/replay-nvidia-smi';
 
 const sampleWorkspace = path.join(repoRoot, 'sample-workspace');
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -313,6 +315,35 @@ describe('compare: runner against two real embedded engines', function () {
     await sleep(300);
     assert.equal(await scrapeMetric(fast.url, 'vllm:num_requests_running'), 0, 'nothing left generating');
     assert.equal((await scrapeMetric(fast.url, 'completion_lab:requests_aborted_total')) - abortedBefore, 1, 'the engine saw the abort');
+  });
+
+  it('joins the GPU sampler (the stand-in nvidia-smi replaying real H200 output) to each profile\'s window, and releases it', async () => {
+    const replay = installReplayNvidiaSmi();
+    const sampler = new GpuSampler({ env: replay.env, intervalMs: 200 });
+    try {
+      const report = await runComparison({
+        cases,
+        // Long enough (about 1-2 s per profile) for several 200 ms samples in each window.
+        profiles: [
+          { name: 'a', endpoint: fast.url, template: 'qwen-fim', maxTokens: 48 },
+          { name: 'b', endpoint: single.url, template: 'qwen-fim', maxTokens: 48 },
+        ],
+        gpuSampler: sampler,
+      });
+      for (const p of report.profiles) {
+        assert.ok(p.gpu && p.gpu.samples >= 2, `${p.name}: samples in its window (${p.gpu?.samples})`);
+        assert.ok(p.gpu.vramPeakMiB! > 0 && p.gpu.vramIdleMiB! > 0, `${p.name}: VRAM numbers`);
+        assert.ok(p.gpu.utilMeanPct !== undefined && p.gpu.utilStdPct !== undefined);
+        assert.ok(p.windowStart! < p.windowEnd!);
+      }
+      assert.ok(report.profiles[0]!.windowEnd! <= report.profiles[1]!.windowStart!, 'windows do not overlap');
+      assert.equal(sampler.holderCount, 0, 'released when the comparison ended');
+      assert.match(toMarkdown(report), /## GPU[^\n]*\n\n\| metric \| a \| b \|\n[^\n]*\n\| VRAM idle \| \d+ MiB \| \d+ MiB \|/);
+    } finally {
+      sampler.dispose();
+      await sampler.whenChildExited();
+      replay.cleanup();
+    }
   });
 
   it('CLI: markdown on stdout and progress on stderr; exit 1 when every profile failed; exit 2 with no cases', async () => {

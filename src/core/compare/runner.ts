@@ -21,6 +21,22 @@ import { aggregate, type CaseResult, type ComparisonReport, type ProfileResult }
 export interface GpuWindowSource {
   acquire(): Disposable;
   summarize(t0: number, t1: number): GpuWindowSummary;
+  /** When present, the runner waits (briefly) for a first sample, so the first profile has an idle reading. */
+  latest?(): unknown;
+  readonly state?: { kind: string };
+}
+
+/** Most the runner waits for the sampler's first sample before the first profile starts. */
+const FIRST_SAMPLE_WAIT_MS = 2000;
+
+async function firstSample(sampler: GpuWindowSource, signal?: AbortSignal): Promise<void> {
+  if (!sampler.latest) return;
+  const until = Date.now() + FIRST_SAMPLE_WAIT_MS;
+  while (sampler.latest() === undefined && Date.now() < until && !signal?.aborted) {
+    const kind = sampler.state?.kind;
+    if (kind === 'no-gpu-tool' || kind === 'failed' || kind === 'stopped') return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 export interface ProgressInfo {
@@ -65,6 +81,7 @@ export async function runComparison(opts: RunComparisonOptions): Promise<Compari
   const gpuHold = opts.gpuSampler?.acquire();
   const profiles: ProfileResult[] = [];
   try {
+    if (opts.gpuSampler) await firstSample(opts.gpuSampler, opts.signal);
     for (const profile of opts.profiles) {
       if (opts.signal?.aborted) {
         profiles.push(aggregate({ name: profile.name, endpoint: profile.endpoint, status: 'cancelled', results: [], ttftSloMs }));
