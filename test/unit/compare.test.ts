@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { casesFromRecordDir, casesFromRecords, sampleWorkspaceCases, type ReplayCase } from '../../src/core/compare/cases';
+import { casesFromRecordDir, casesFromRecords, sampleWorkspaceCases, selectCases, type ReplayCase } from '../../src/core/compare/cases';
 import { editSimilarity, scoreCompletion } from '../../src/core/compare/quality';
 import { toJson, toMarkdown, type ComparisonReport } from '../../src/core/compare/report';
 import { runComparison } from '../../src/core/compare/runner';
@@ -165,6 +165,22 @@ describe('compare: cases from recorded traffic', () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('compare: selectCases (what the VS Code command replays)', () => {
+  it('prefers recorded traffic with kept text, else samples the workspace folders', async () => {
+    const kept: CompletionRecord = { v: 1, kind: 'completion', id: 'k', ts: 1, profile: 'p', model: 'm', endpoint: 'http://x', template: 't', languageId: 'python', pathHash: 'h', outcome: 'accepted', prefix: 'def f():\n', keptText: '    return 1' };
+    const recorded = await selectCases({ records: [kept], workspaceDirs: [sampleWorkspace], count: 5 });
+    assert.deepEqual([recorded.source, recorded.cases.map((c) => c.id)], ['recorded', ['k']]);
+    const sampled = await selectCases({ records: [{ ...kept, keptText: undefined } as CompletionRecord], workspaceDirs: [sampleWorkspace, path.join(sampleWorkspace, 'src')], count: 5, seed: 2 });
+    assert.equal(sampled.source, 'workspace');
+    assert.equal(sampled.cases.length, 5);
+    assert.match(sampled.note, /no recorded request has kept text yet/);
+    // Several folders: ids name the folder, and both folders get their share.
+    assert.ok(sampled.cases.every((c) => c.id.startsWith('sample-workspace/') || c.id.startsWith('src/inventory.ts:')), sampled.cases.map((c) => c.id).join());
+    assert.ok(sampled.cases.some((c) => c.id.startsWith('src/')) && sampled.cases.some((c) => c.id.startsWith('sample-workspace/')));
+    assert.deepEqual((await selectCases({ workspaceDirs: [], count: 5 })).cases, []);
   });
 });
 

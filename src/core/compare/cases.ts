@@ -184,3 +184,30 @@ function shuffle<T>(items: T[], rand: () => number): void {
     [items[i], items[j]] = [items[j]!, items[i]!];
   }
 }
+
+export interface CaseSelection {
+  cases: ReplayCase[];
+  source: CaseSource;
+  /** One line for the user on where the cases came from. */
+  note: string;
+}
+
+/**
+ * What "Run model comparison" replays: recorded traffic with kept text when there is any,
+ * else a sample of the workspace folders (the count shared out over them, round-robin).
+ */
+export async function selectCases(opts: { records?: readonly CompletionRecord[]; workspaceDirs?: readonly string[]; count: number; seed?: number }): Promise<CaseSelection> {
+  const recorded = casesFromRecords(opts.records ?? [], { limit: opts.count });
+  if (recorded.length) return { cases: recorded, source: 'recorded', note: `${recorded.length} recorded requests with the text that was kept` };
+  const dirs = opts.workspaceDirs ?? [];
+  const perDir = await Promise.all(dirs.map((d) => sampleWorkspaceCases(d, { count: opts.count, ...(opts.seed !== undefined ? { seed: opts.seed } : {}) })));
+  const cases: ReplayCase[] = [];
+  for (let i = 0; cases.length < opts.count && perDir.some((l) => i < l.length); i++) {
+    perDir.forEach((list, d) => {
+      const c = list[i];
+      if (c && cases.length < opts.count) cases.push(dirs.length > 1 ? { ...c, id: `${path.basename(dirs[d]!)}/${c.id}` } : c);
+    });
+  }
+  const why = opts.records?.length ? 'no recorded request has kept text yet' : 'no traffic recorded yet';
+  return { cases, source: 'workspace', note: `${cases.length} spots sampled from the workspace files (${why})` };
+}
