@@ -43,7 +43,41 @@ export interface GpuView {
   tempC: number | null;
 }
 
+/** One profile's line of a comparison report, as the panel shows it. */
+export interface ComparisonRow {
+  profile: string;
+  status: string;
+  model?: string;
+  error?: string;
+  count: number;
+  failures: number;
+  ttftP50?: number;
+  ttftP90?: number;
+  e2eP50?: number;
+  decodeP50?: number;
+  throughput?: number;
+  goodput?: number;
+  exactMatch?: number;
+  editSim?: number;
+  bracketsBalanced?: number;
+  vramPeakMiB?: number;
+  utilMeanPct?: number;
+  serverTtftMs?: number;
+}
+
+export interface ComparisonView {
+  finishedAt: number;
+  cases: number;
+  source: string;
+  cancelled: boolean;
+  ttftSloMs: number;
+  rows: ComparisonRow[];
+  /** Where the full report was saved (JSON and Markdown). */
+  savedTo?: string;
+}
+
 export interface PanelState {
+  comparison?: ComparisonView;
   activeProfile?: string;
   model?: string;
   serverState: string;

@@ -5,7 +5,7 @@
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import { Chart, LineController, LineElement, PointElement, LinearScale, CategoryScale, Legend, Tooltip } from 'chart.js';
-import type { HostMessage, PanelCommand, PanelMessage, PanelState, ProfileRow } from '../src/protocol';
+import type { ComparisonView, HostMessage, PanelCommand, PanelMessage, PanelState, ProfileRow } from '../src/protocol';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, CategoryScale, Legend, Tooltip);
 
@@ -48,6 +48,33 @@ function profileTable(rows: ProfileRow[]): HTMLElement {
   return table;
 }
 
+function comparisonSection(c: ComparisonView | undefined): HTMLElement {
+  const sec = el('section', undefined, 'comparison');
+  sec.append(el('h2', 'Model comparison'));
+  if (!c) {
+    sec.append(el('p', 'No comparison yet. "Run comparison" replays your recorded traffic (or a sample of this workspace) against two or more profiles.', 'muted'));
+    return sec;
+  }
+  const when = new Date(c.finishedAt).toLocaleString();
+  sec.append(el('p', `${c.cases} cases from ${c.source === 'recorded' ? 'your recorded traffic' : 'this workspace'}, finished ${when}${c.cancelled ? ' (cancelled: partial)' : ''}. Goodput = share of requests with TTFT ≤ ${c.ttftSloMs} ms.`, 'muted'));
+  const table = el('table', undefined, 'profiles');
+  const head = el('tr');
+  for (const h of ['profile', 'model', 'n', 'failed', 'TTFT p50', 'TTFT p90', 'E2E p50', 'decode tok/s', 'throughput tok/s', 'goodput', 'exact 1st line', 'edit sim', 'brackets ok', 'VRAM peak MiB', 'server TTFT']) head.append(el('th', h));
+  table.append(head);
+  for (const r of c.rows) {
+    const tr = el('tr');
+    tr.dataset['profile'] = r.profile;
+    for (const v of [
+      r.profile, r.model ?? (r.error ? `failed: ${r.error}` : '–'), String(r.count), String(r.failures), fmtMs(r.ttftP50), fmtMs(r.ttftP90), fmtMs(r.e2eP50),
+      fmtNum(r.decodeP50), fmtNum(r.throughput), fmtPct(r.goodput), fmtPct(r.exactMatch), fmtNum(r.editSim, 2), fmtPct(r.bracketsBalanced), fmtNum(r.vramPeakMiB, 0), fmtMs(r.serverTtftMs),
+    ]) tr.append(el('td', v));
+    table.append(tr);
+  }
+  sec.append(table);
+  if (c.savedTo) sec.append(el('p', `Full report: ${c.savedTo}`, 'muted'));
+  return sec;
+}
+
 function render(state: PanelState): void {
   const app = document.getElementById('app')!;
   const header = el('header');
@@ -86,7 +113,7 @@ function render(state: PanelState): void {
   profiles.append(el('p', `${state.storedRecords} records stored${state.skippedLines ? `, ${state.skippedLines} damaged lines skipped` : ''}. Recording of source text is ${state.recording ? 'on' : 'off'}.`, 'muted'));
 
   chart?.destroy();
-  app.replaceChildren(header, live, server, profiles);
+  app.replaceChildren(header, live, server, profiles, comparisonSection(state.comparison));
   const labels = state.recent.map((p) => new Date(p.ts).toLocaleTimeString());
   chart = new Chart(canvas, {
     type: 'line',

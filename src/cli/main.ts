@@ -2,6 +2,7 @@
 // subcommand lives in its own file. (Heavy parts, node-llama-cpp above all, are loaded
 // inside the command that needs them, so `probe` or `gpu` never pay for them.)
 
+import * as compare from './commands/compare';
 import * as complete from './commands/complete';
 import * as gpu from './commands/gpu';
 import * as probe from './commands/probe';
@@ -14,6 +15,7 @@ type Command = { summary: string; load: () => Promise<{ run(args: string[]): Pro
 const commands: Record<string, Command> = {
   serve: { summary: 'serve the embedded llama.cpp engine (OpenAI-compatible HTTP)', load: async () => serve },
   complete: { summary: 'run one completion exactly as the editor would, print JSON', load: async () => complete },
+  compare: { summary: 'replay recorded traffic or a workspace sample against 2+ profiles, print the report', load: async () => compare },
   probe: { summary: 'probe a server (/health, /v1/models, /version, /metrics), print JSON', load: async () => probe },
   gpu: { summary: 'sample the GPU(s), one JSON line per sample', load: async () => gpu },
   'tiny-model': { summary: 'write the tiny random-weight Qwen2 test model (GGUF)', load: async () => tinyModel },

@@ -6,6 +6,7 @@ import { suggestedProfiles, type ModelProfile } from '../core/profiles';
 import type { RecordStore } from '../core/store/recordStore';
 import { config } from './config';
 import { errorText, log, showError } from './log';
+import type { ComparisonArgs } from './comparison';
 import type { ServerManager } from './servers';
 
 export interface CommandDeps {
@@ -14,6 +15,7 @@ export interface CommandDeps {
   showPanel: () => void;
   clearCaches: () => void;
   secrets: vscode.SecretStorage;
+  runComparison: (args?: ComparisonArgs) => Promise<unknown>;
 }
 
 const PROFILES_KEY = 'profiles';
@@ -54,11 +56,14 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       const n = uri.fsPath.toLowerCase().endsWith('.csv') ? await store.exportCsv(uri.fsPath) : await store.exportJson(uri.fsPath);
       void vscode.window.showInformationMessage(`Completion Lab: exported ${n} records to ${uri.fsPath}.`);
     }),
-    reg('completionLab.runComparison', () => {
-      void vscode.window.showInformationMessage(
-        'Completion Lab: model comparison (replaying your recorded traffic against several profiles) is not available in this version yet. The profiling panel already compares the profiles you have used on your own traffic.',
-        'Show profiling panel',
-      ).then((p) => { if (p) deps.showPanel(); });
+    // Returns the report, so tests (and other extensions) can run it with arguments and no UI.
+    vscode.commands.registerCommand('completionLab.runComparison', async (args?: ComparisonArgs) => {
+      try {
+        return await deps.runComparison(args);
+      } catch (err) {
+        await showError(`Completion Lab: comparison failed: ${errorText(err)}`);
+        return undefined;
+      }
     }),
   ];
 }

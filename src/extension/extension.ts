@@ -12,6 +12,9 @@ import type { CompletionRecord } from '../core/store/record';
 import type { PanelState } from '../protocol';
 import type { CompletionLabApi } from './api';
 import { registerCommands } from './commands';
+import { runComparisonCommand, toView } from './comparison';
+import type { ComparisonView } from '../protocol';
+import { readLatestReport } from './reports';
 import { affected, config } from './config';
 import { LiveStats } from './liveStats';
 import { errorText, log } from './log';
@@ -156,11 +159,20 @@ function start(context: vscode.ExtensionContext): CompletionLabApi {
 
   const servers = sub(new ServerManager(context.extensionPath));
 
+  const reportsDir = path.join(context.globalStorageUri.fsPath, 'reports');
+  let comparison: ComparisonView | undefined;
+  let comparisonLoaded = false;
   const panelState = async (): Promise<PanelState> => {
+    if (!comparisonLoaded) {
+      comparisonLoaded = true;
+      const latest = await readLatestReport(reportsDir);
+      if (latest && !comparison) comparison = toView(latest.report, latest.markdownPath);
+    }
     await store.flush().catch(() => undefined);
     const read = await store.readAll();
     const active = config.activeProfile().profile;
     return {
+      comparison,
       activeProfile: active?.name,
       model: stats.server.model,
       serverState: stats.server.kind,
@@ -181,7 +193,19 @@ function start(context: vscode.ExtensionContext): CompletionLabApi {
     panel.panel.onDidDispose(() => setTimeout(() => updateHold?.(), 0));
   };
 
-  for (const d of registerCommands({ store: () => store, servers, showPanel, clearCaches: () => provider.clearCache(), secrets: context.secrets })) sub(d);
+  const runComparison = (args?: Parameters<typeof runComparisonCommand>[1]) =>
+    runComparisonCommand({
+      store: () => store,
+      sampler: () => sampler,
+      reportsDir,
+      apiKeyFor: async (p) => context.secrets.get(`completionLab.apiKey.${p.apiKeyName || p.name}`),
+      onReport: (view) => {
+        comparison = view;
+        comparisonLoaded = true;
+        stats.touch();
+      },
+    }, args);
+  for (const d of registerCommands({ store: () => store, servers, showPanel, clearCaches: () => provider.clearCache(), secrets: context.secrets, runComparison })) sub(d);
 
   sub(vscode.workspace.onDidChangeConfiguration((e) => {
     const a = affected(e);

@@ -41,6 +41,11 @@ export class LiveStats implements vscode.Disposable {
     this.changed.fire();
   }
 
+  /** Something the panel shows changed (e.g. a new comparison report). */
+  touch(): void {
+    this.changed.fire();
+  }
+
   setMetrics(metrics: ServerView['metrics']): void {
     this.server = { ...this.server, metrics };
     this.changed.fire();

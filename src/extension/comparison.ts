@@ -1,0 +1,134 @@
+// "Run model comparison": replays recorded traffic (or a sample of the workspace) against
+// two or more profiles with a cancellable progress notification, saves the report, and
+// shows it in the panel. The work itself is src/core/compare, shared with the CLI.
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { runComparison, selectCases, toJson, toMarkdown, type ComparisonReport, type GpuWindowSource } from '../core/compare';
+import type { ModelProfile } from '../core/profiles';
+import type { RecordStore } from '../core/store/recordStore';
+import type { ComparisonView } from '../protocol';
+import { config } from './config';
+import { log } from './log';
+
+export interface ComparisonArgs {
+  /** Profile names; without them the user picks. */
+  profiles?: string[];
+  /** Cases to replay. Default 30. */
+  count?: number;
+}
+
+export interface ComparisonDeps {
+  store: () => RecordStore;
+  sampler: () => GpuWindowSource;
+  reportsDir: string;
+  apiKeyFor: (p: ModelProfile) => Promise<string | undefined>;
+  onReport: (view: ComparisonView) => void;
+}
+
+const DEFAULT_CASES = 30;
+
+export async function runComparisonCommand(deps: ComparisonDeps, args: ComparisonArgs = {}): Promise<ComparisonReport | undefined> {
+  const { profiles } = config.profiles();
+  let chosen: ModelProfile[];
+  if (args.profiles) {
+    chosen = profiles.filter((p) => args.profiles!.includes(p.name));
+    const missing = args.profiles.filter((n) => !chosen.some((p) => p.name === n));
+    if (missing.length) throw new Error(`No profile named ${missing.map((m) => `"${m}"`).join(', ')} in "completionLab.profiles".`);
+  } else {
+    if (profiles.length < 2) {
+      const pick = await vscode.window.showWarningMessage('A comparison needs at least two model profiles in "completionLab.profiles" (for example the same server with two templates, or two vLLM instances).', 'Add a profile', 'Open settings');
+      if (pick === 'Add a profile') await vscode.commands.executeCommand('completionLab.selectModel');
+      if (pick === 'Open settings') await vscode.commands.executeCommand('workbench.action.openSettings', 'completionLab.profiles');
+      return undefined;
+    }
+    const picks = await vscode.window.showQuickPick(profiles.map((p) => ({ label: p.name, description: `${p.model || '(server default)'} · ${p.template}`, detail: p.endpoint, picked: true, p })), { canPickMany: true, title: 'Compare which profiles? (two or more)' });
+    if (!picks) return undefined;
+    chosen = picks.map((x) => x.p);
+  }
+  if (chosen.length < 2) throw new Error('Pick at least two profiles to compare.');
+
+  const store = deps.store();
+  await store.flush().catch(() => undefined);
+  const { records } = await store.readAll();
+  const selection = await selectCases({
+    records,
+    workspaceDirs: (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath),
+    count: args.count ?? DEFAULT_CASES,
+  });
+  if (selection.cases.length === 0) throw new Error(`Nothing to replay: ${selection.note}`);
+  log().info(`Comparison: ${chosen.map((p) => p.name).join(' vs ')} on ${selection.cases.length} cases (${selection.note}).`);
+
+  const report = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: 'Completion Lab: comparing models', cancellable: true },
+    async (progress, token) => {
+      const controller = new AbortController();
+      const sub = token.onCancellationRequested(() => controller.abort());
+      let last = 0;
+      try {
+        return await runComparison({
+          cases: selection.cases,
+          profiles: chosen,
+          budgetTokens: config.contextTokens(),
+          signal: controller.signal,
+          gpuSampler: deps.sampler(),
+          apiKeyFor: deps.apiKeyFor,
+          onProgress: (done, total, current) => {
+            const pct = (done / total) * 100;
+            progress.report({ increment: pct - last, message: `${current.profile}: ${done}/${total}` });
+            last = pct;
+          },
+        });
+      } finally {
+        sub.dispose();
+      }
+    },
+  );
+
+  await fs.mkdir(deps.reportsDir, { recursive: true });
+  const base = path.join(deps.reportsDir, `comparison-${new Date(report.finishedAt).toISOString().replace(/[:.]/g, '-')}`);
+  await fs.writeFile(`${base}.json`, toJson(report));
+  await fs.writeFile(`${base}.md`, toMarkdown(report));
+  deps.onReport(toView(report, `${base}.md`));
+  log().info(`Comparison ${report.cancelled ? 'cancelled, partial report' : 'done'}: ${base}.md`);
+  if (!args.profiles) {
+    const pick = await vscode.window.showInformationMessage(
+      `Completion Lab: comparison ${report.cancelled ? 'cancelled (partial report kept)' : 'done'}, ${selection.cases.length} cases × ${chosen.length} profiles.`,
+      'Show in panel', 'Open report',
+    );
+    if (pick === 'Show in panel') await vscode.commands.executeCommand('completionLab.showPanel');
+    if (pick === 'Open report') await vscode.window.showTextDocument(vscode.Uri.file(`${base}.md`));
+  }
+  return report;
+}
+
+export function toView(report: ComparisonReport, savedTo?: string): ComparisonView {
+  return {
+    finishedAt: report.finishedAt,
+    cases: report.cases,
+    source: report.source,
+    cancelled: report.cancelled,
+    ttftSloMs: report.ttftSloMs,
+    savedTo,
+    rows: report.profiles.map((p) => ({
+      profile: p.name,
+      status: p.status,
+      model: p.model,
+      error: p.error,
+      count: p.count,
+      failures: p.failures,
+      ttftP50: p.ttftMs.p50,
+      ttftP90: p.ttftMs.p90,
+      e2eP50: p.e2eMs.p50,
+      decodeP50: p.decodeTokensPerSec.p50,
+      throughput: p.throughputTokensPerSec,
+      goodput: p.goodput,
+      exactMatch: p.exactMatchRate,
+      editSim: p.meanEditSim,
+      bracketsBalanced: p.bracketsBalancedRate,
+      vramPeakMiB: p.gpu?.vramPeakMiB,
+      utilMeanPct: p.gpu?.utilMeanPct,
+      serverTtftMs: p.server?.window.meanTtftMs,
+    })),
+  };
+}
