@@ -16,7 +16,11 @@ export function removeTemp(dir) {
 /** Settings that point the extension at one endpoint and keep the workbench quiet. */
 export function completionSettings(endpoint, extra = {}) {
   return {
-    'completionLab.profiles': [{ name: 'tiny', endpoint, template: 'qwen-fim', maxTokens: 16 }],
+    // Two profiles on one server, so "Run model comparison" has something to compare.
+    'completionLab.profiles': [
+      { name: 'tiny', endpoint, template: 'qwen-fim', maxTokens: 16 },
+      { name: 'tiny-prefix', endpoint, template: 'prefix-only', maxTokens: 16 },
+    ],
     'completionLab.activeProfile': 'tiny',
     'files.autoSave': 'off',
     'workbench.startupEditor': 'none',
