@@ -48,7 +48,7 @@ async function main() {
       userDataDir: path.join(dir, 'user-data'),
       extensionsDir: path.join(dir, 'exts'),
       smokeTestDriver: true,
-      env: { COMPLETION_LAB_TEST_ENGINE_URL: engineUrl, COMPLETION_LAB_TEST_WORKSPACE: workspace, COMPLETION_LAB_TEST_CONSOLE_MARK: testMark },
+      env: { COMPLETION_LAB_LOG_TO_CONSOLE: "1", COMPLETION_LAB_TEST_ENGINE_URL: engineUrl, COMPLETION_LAB_TEST_WORKSPACE: workspace, COMPLETION_LAB_TEST_CONSOLE_MARK: testMark },
     });
     cleanups.push(() => server.stop());
     console.log(`[integration] code-server at ${server.url}`);
