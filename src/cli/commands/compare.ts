@@ -4,12 +4,12 @@
 // exit 1: every profile failed; exit 130: cancelled with Ctrl+C (the partial report is printed).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
 import { casesFromRecordDir, sampleWorkspaceCases, type ReplayCase } from '../../core/compare/cases';
 import { toJson, toMarkdown } from '../../core/compare/report';
 import { DEFAULT_BUDGET_TOKENS, DEFAULT_TTFT_SLO_MS, runComparison } from '../../core/compare/runner';
 import { validateProfiles, type ModelProfile } from '../../core/profiles';
 import { CliUsageError } from '../usage';
+import { parseCommandArgs } from '../args';
 
 const HELP = `Usage: completion-lab compare --profile NAME=URL[,key=value...] --profile ... [options]
 
@@ -77,30 +77,19 @@ export function parseProfileSpec(spec: string): ModelProfile {
 }
 
 function parse(args: string[]): CompareArgs | 'help' {
-  let values: Record<string, string | boolean | string[] | undefined>;
-  try {
-    values = parseArgs({
-      args,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        help: { type: 'boolean', short: 'h' },
-        profile: { type: 'string', multiple: true },
-        records: { type: 'string' },
-        workspace: { type: 'string' },
-        count: { type: 'string' },
-        concurrency: { type: 'string' },
-        seed: { type: 'string' },
-        budget: { type: 'string' },
-        'ttft-slo-ms': { type: 'string' },
-        json: { type: 'boolean' },
-        out: { type: 'string' },
-      },
-    }).values;
-  } catch (err) {
-    const first = (err as Error).message.split('\n')[0]!.replace(/\.?$/, '.');
-    throw new CliUsageError(`${first} Run \`completion-lab compare --help\`.`);
-  }
+  const values: Record<string, string | boolean | string[] | undefined> = parseCommandArgs('compare', args, {
+    help: { type: 'boolean', short: 'h' },
+    profile: { type: 'string', multiple: true },
+    records: { type: 'string' },
+    workspace: { type: 'string' },
+    count: { type: 'string' },
+    concurrency: { type: 'string' },
+    seed: { type: 'string' },
+    budget: { type: 'string' },
+    'ttft-slo-ms': { type: 'string' },
+    json: { type: 'boolean' },
+    out: { type: 'string' },
+  });
   if (values['help']) return 'help';
   const int = (name: string, min: number, dflt: number): number => {
     const v = values[name];

@@ -3,7 +3,6 @@
 // one JSON object. Exit 2: usage (bad flag, missing file, position out of range);
 // exit 1: the server (unreachable, error answer).
 import * as fs from 'node:fs';
-import { parseArgs } from 'node:util';
 import { apiUrl } from '../../core/client/endpoint';
 import { ClientError } from '../../core/client/errors';
 import { getJson } from '../../core/client/getJson';
@@ -13,6 +12,7 @@ import { languageIdForFile } from '../../core/pipeline/languageId';
 import { offsetAt, PositionError } from '../../core/pipeline/position';
 import { TEMPLATE_CHOICES, type ModelProfile, type TemplateChoice } from '../../core/profiles/types';
 import { CliUsageError } from '../usage';
+import { parseCommandArgs } from '../args';
 
 const HELP = `Usage: completion-lab complete --endpoint URL --file F --line L --column C [options]
 
@@ -57,34 +57,23 @@ interface CompleteArgs {
 }
 
 function parse(args: string[]): CompleteArgs | 'help' {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    values = parseArgs({
-      args,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        help: { type: 'boolean', short: 'h' },
-        endpoint: { type: 'string' },
-        model: { type: 'string' },
-        file: { type: 'string' },
-        line: { type: 'string' },
-        column: { type: 'string' },
-        template: { type: 'string' },
-        'custom-template': { type: 'string' },
-        'max-tokens': { type: 'string' },
-        temperature: { type: 'string' },
-        'top-p': { type: 'string' },
-        budget: { type: 'string' },
-        language: { type: 'string' },
-        'single-line': { type: 'boolean' },
-        seed: { type: 'string' },
-      },
-    }).values;
-  } catch (err) {
-    const first = (err as Error).message.split('\n')[0]!.replace(/\.?$/, '.');
-    throw new CliUsageError(`${first} Run \`completion-lab complete --help\`.`);
-  }
+  const values: Record<string, string | boolean | string[] | undefined> = parseCommandArgs('complete', args, {
+    help: { type: 'boolean', short: 'h' },
+    endpoint: { type: 'string' },
+    model: { type: 'string' },
+    file: { type: 'string' },
+    line: { type: 'string' },
+    column: { type: 'string' },
+    template: { type: 'string' },
+    'custom-template': { type: 'string' },
+    'max-tokens': { type: 'string' },
+    temperature: { type: 'string' },
+    'top-p': { type: 'string' },
+    budget: { type: 'string' },
+    language: { type: 'string' },
+    'single-line': { type: 'boolean' },
+    seed: { type: 'string' },
+  });
   if (values['help']) return 'help';
   const need = (name: string): string => {
     const v = values[name];

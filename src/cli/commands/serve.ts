@@ -2,13 +2,13 @@
 // JSON line on stdout when it is ready ({"url","model","pid","maxModelLen"}); logs on stderr.
 import * as fs from 'node:fs';
 import type * as http from 'node:http';
-import { parseArgs } from 'node:util';
 import { Engine } from '../../core/engine/engine';
 import { readGgufHeader } from '../../core/engine/ggufHeader';
 import { createEngineServer } from '../../core/engine/httpServer';
 import { EngineUnavailableError, defaultThreads } from '../../core/engine/llamaRuntime';
 import { defaultCacheDir, ensureTinyModel } from '../../core/engine/tinyModel';
 import { CliUsageError } from '../usage';
+import { parseCommandArgs } from '../args';
 
 const HELP = `Usage: completion-lab serve (--model FILE.gguf | --tiny) [options]
 
@@ -39,29 +39,21 @@ function intOption(value: string | undefined, name: string, min: number): number
 const log = (line: string): void => void process.stderr.write(`[engine] ${line}\n`);
 
 export async function run(args: string[]): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      options: {
-        model: { type: 'string' },
-        tiny: { type: 'boolean' },
-        port: { type: 'string' },
-        host: { type: 'string' },
-        'ctx-size': { type: 'string' },
-        threads: { type: 'string' },
-        parallel: { type: 'string' },
-        'served-model-name': { type: 'string' },
-        gpu: { type: 'string' },
-        seed: { type: 'string' },
-        'allow-eos': { type: 'boolean' },
-        'favor-token': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (err) {
-    throw new CliUsageError(`${(err as Error).message} (see \`completion-lab serve --help\`)`);
-  }
+  const values = parseCommandArgs('serve', args, {
+    model: { type: 'string' },
+    tiny: { type: 'boolean' },
+    port: { type: 'string' },
+    host: { type: 'string' },
+    'ctx-size': { type: 'string' },
+    threads: { type: 'string' },
+    parallel: { type: 'string' },
+    'served-model-name': { type: 'string' },
+    gpu: { type: 'string' },
+    seed: { type: 'string' },
+    'allow-eos': { type: 'boolean' },
+    'favor-token': { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  });
   if (values.help) {
     process.stdout.write(HELP);
     return 0;

@@ -1,9 +1,9 @@
 // `completion-lab tiny-model`: writes the tiny random-weight Qwen2 GGUF (real Qwen
 // tokenizer) used by tests and the offline demo.
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
 import { writeTinyModel } from '../../core/engine/tinyModel';
 import { CliUsageError } from '../usage';
+import { parseCommandArgs } from '../args';
 
 const HELP = `Usage: completion-lab tiny-model --out FILE [--seed N] [--allow-eos] [--favor-token STR]
 
@@ -13,15 +13,7 @@ them. --favor-token makes the model emit that token (e.g. "<think>").
 `;
 
 export async function run(args: string[]): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      options: { out: { type: 'string' }, seed: { type: 'string' }, 'allow-eos': { type: 'boolean' }, 'favor-token': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-    }));
-  } catch (err) {
-    throw new CliUsageError(`${(err as Error).message} (see \`completion-lab tiny-model --help\`)`);
-  }
+  const values = parseCommandArgs('tiny-model', args, { out: { type: 'string' }, seed: { type: 'string' }, 'allow-eos': { type: 'boolean' }, 'favor-token': { type: 'string' }, help: { type: 'boolean', short: 'h' } });
   if (values.help) {
     process.stdout.write(HELP);
     return 0;

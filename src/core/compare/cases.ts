@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { languageIdForFile } from '../pipeline/languageId';
 import type { CompletionRecord } from '../store/record';
 import { RecordStore } from '../store/recordStore';
+import { mulberry32 } from '../random';
 
 export type CaseSource = 'recorded' | 'workspace';
 
@@ -166,17 +167,6 @@ async function readText(file: string, maxBytes: number): Promise<string | undefi
   }
 }
 
-/** Small seeded PRNG (mulberry32): the same seed gives the same sample on every machine. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function shuffle<T>(items: T[], rand: () => number): void {
   for (let i = items.length - 1; i > 0; i--) {

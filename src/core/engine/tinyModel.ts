@@ -7,6 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { GgmlType, GgufTensor, GgufValue, f32, str, u32, writeGgufFile } from './ggufWriter';
 import { QWEN_VOCAB_SIZE, QwenVocab, TokenType, loadQwenVocab, qwenSpecialIds, qwenTokenizerMetadata } from './qwenVocab';
+import { mulberry32 } from '../random';
 
 export interface TinyModelOptions {
   /** PRNG seed: the same seed writes the same bytes. Default 1. */
@@ -33,17 +34,6 @@ function normalised(opts: TinyModelOptions): Required<Omit<TinyModelOptions, 'fa
   return { seed: opts.seed ?? 1, noEos: opts.noEos ?? true, favorToken: opts.favorToken ?? null };
 }
 
-/** Small, fast, deterministic PRNG (mulberry32); quality is irrelevant for noise weights. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const f32View = new Float32Array(1);
 const u32View = new Uint32Array(f32View.buffer);
