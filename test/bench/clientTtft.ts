@@ -59,11 +59,16 @@ function rawTtft(engine: Engine, maxTokens: number, abortAtFirst = false): Promi
     });
     socket.on('end', () => (ttft === undefined ? reject(new Error('raw client: no content chunk')) : resolve(ttft)));
     socket.on('error', reject);
+    // A bench must end: a request that stalls is an error, not a hang.
+    socket.setTimeout(20000, () => {
+      socket.destroy();
+      reject(new Error(`raw client: no answer for 20 s (ttft ${ttft === undefined ? 'not seen' : 'seen'})`));
+    });
   });
 }
 
 async function oursTtft(engine: Engine): Promise<number> {
-  const r = await streamCompletion({ endpoint: engine.url, model: engine.model, prompt: PROMPT, maxTokens: MAX_TOKENS, temperature: 0.2 });
+  const r = await streamCompletion({ endpoint: engine.url, model: engine.model, prompt: PROMPT, maxTokens: MAX_TOKENS, temperature: 0.2, totalTimeoutMs: 20000 });
   if (r.timings.ttftMs === undefined) throw new Error('our client: no TTFT');
   return r.timings.ttftMs;
 }

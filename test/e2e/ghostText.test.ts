@@ -4,7 +4,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { quickOpen, repoRoot, resultsDir, startSession, statusItem, type Session } from './session';
+import { quickOpen, readmePicture, resultsDir, startSession, statusItem, type Session } from './session';
 
 const ghostSelector = '.ghost-text-decoration, .ghost-text-decoration-preview';
 
@@ -87,6 +87,6 @@ describe('e2e: ghost text in the browser', function () {
     await page.keyboard.press('Enter');
     await page.keyboard.type('    total = 0', { delay: 20 });
     await editor.locator(ghostSelector).first().waitFor({ state: 'visible', timeout: 120000 });
-    await page.screenshot({ path: path.join(repoRoot, 'media', 'screenshot.png') });
+    await page.screenshot({ path: readmePicture('screenshot.png') });
   });
 });

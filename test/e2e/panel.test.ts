@@ -4,7 +4,7 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import type { Page } from '../../test-tools/node_modules/playwright-core';
-import { repoRoot, resultsDir, startSession, statusItem, type Session } from './session';
+import { readmePicture, resultsDir, startSession, statusItem, type Session } from './session';
 
 /** Runs a command by its title from the command palette. */
 async function runCommand(page: Page, title: string): Promise<void> {
@@ -69,6 +69,6 @@ describe('e2e: model comparison and the profiling panel', function () {
     }
     const note = await frame.locator('section.comparison p').first().textContent();
     assert.match(note ?? '', /cases from this workspace/);
-    await page.screenshot({ path: path.join(repoRoot, 'media', 'panel.png') });
+    await page.screenshot({ path: readmePicture('panel.png') });
   });
 });

@@ -98,3 +98,11 @@ export function resultsDir(): string {
   fs.mkdirSync(dir, { recursive: true });
   return dir;
 }
+
+/**
+ * Where a README picture goes: media/ when COMPLETION_LAB_UPDATE_SCREENSHOTS=1 (so a test
+ * run does not dirty the tree), else test-results/.
+ */
+export function readmePicture(name: string): string {
+  return process.env.COMPLETION_LAB_UPDATE_SCREENSHOTS === '1' ? path.join(repoRoot, 'media', name) : path.join(resultsDir(), name);
+}
