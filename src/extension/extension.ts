@@ -104,13 +104,31 @@ function start(context: vscode.ExtensionContext): CompletionLabApi {
   reconnect();
   sub({ dispose: () => { dropScraper(); destroyAgents(); } });
 
+  // The panel's per-profile table reads the store rarely (reading 50 MB on every update
+  // would load the host while the user types): a snapshot, plus what was added since.
+  let snapshot: { records: CompletionRecord[]; skippedLines: number; at: number } | undefined;
+  let sinceSnapshot: CompletionRecord[] = [];
+  const SNAPSHOT_MAX_AGE_MS = 30_000;
+  const storeView = async (fresh: boolean) => {
+    if (fresh || !snapshot || Date.now() - snapshot.at > SNAPSHOT_MAX_AGE_MS) {
+      await store.flush().catch(() => undefined);
+      const read = await store.readAll();
+      snapshot = { records: read.records, skippedLines: read.skippedLines, at: Date.now() };
+      sinceSnapshot = [];
+    }
+    return { records: sinceSnapshot.length ? [...snapshot.records, ...sinceSnapshot] : snapshot.records, skippedLines: snapshot.skippedLines };
+  };
+
   const outcomes = sub(new OutcomeTracker(() => store, () => config.keptDelayMs()));
   const provider = sub(new CompletionProvider({
     connection: () => connection,
     stats,
     outcomes,
     apiKey,
-    record: (r: CompletionRecord) => store.append(r),
+    record: (r: CompletionRecord) => {
+      store.append(r);
+      sinceSnapshot.push(r);
+    },
     gpuWindow: (t0, t1, firstTokenTs) => {
       const g = sampler.summarize(t0, t1, firstTokenTs);
       return g.samples ? { vramAtFirstTokenMiB: g.vramAtFirstTokenMiB, vramPeakMiB: g.vramPeakMiB, utilMeanPct: g.utilMeanPct } : undefined;
@@ -162,14 +180,13 @@ function start(context: vscode.ExtensionContext): CompletionLabApi {
   const reportsDir = path.join(context.globalStorageUri.fsPath, 'reports');
   let comparison: ComparisonView | undefined;
   let comparisonLoaded = false;
-  const panelState = async (): Promise<PanelState> => {
+  const panelState = async (fresh: boolean): Promise<PanelState> => {
     if (!comparisonLoaded) {
       comparisonLoaded = true;
       const latest = await readLatestReport(reportsDir);
       if (latest && !comparison) comparison = toView(latest.report, latest.markdownPath);
     }
-    await store.flush().catch(() => undefined);
-    const read = await store.readAll();
+    const read = await storeView(fresh);
     const active = config.activeProfile().profile;
     return {
       comparison,
@@ -205,7 +222,7 @@ function start(context: vscode.ExtensionContext): CompletionLabApi {
         stats.touch();
       },
     }, args);
-  for (const d of registerCommands({ store: () => store, servers, showPanel, clearCaches: () => provider.clearCache(), secrets: context.secrets, runComparison })) sub(d);
+  for (const d of registerCommands({ store: () => store, servers, showPanel, clearCaches: () => { provider.clearCache(); snapshot = undefined; sinceSnapshot = []; stats.touch(); }, secrets: context.secrets, runComparison })) sub(d);
 
   sub(vscode.workspace.onDidChangeConfiguration((e) => {
     const a = affected(e);

@@ -12,7 +12,7 @@ export class ProfilingPanel extends Disposable {
   private ready = false;
   private pending: NodeJS.Timeout | undefined;
 
-  static show(extensionUri: vscode.Uri, state: () => Promise<PanelState>, onChange: vscode.Event<void>): ProfilingPanel {
+  static show(extensionUri: vscode.Uri, state: (fresh: boolean) => Promise<PanelState>, onChange: vscode.Event<void>): ProfilingPanel {
     if (ProfilingPanel.current) {
       ProfilingPanel.current.panel.reveal();
       return ProfilingPanel.current;
@@ -32,7 +32,7 @@ export class ProfilingPanel extends Disposable {
   private constructor(
     readonly panel: vscode.WebviewPanel,
     extensionUri: vscode.Uri,
-    private readonly state: () => Promise<PanelState>,
+    private readonly state: (fresh: boolean) => Promise<PanelState>,
     onChange: vscode.Event<void>,
   ) {
     super();
@@ -67,7 +67,8 @@ export class ProfilingPanel extends Disposable {
 
   private async post(type: HostMessage['type']): Promise<void> {
     if (this.isDisposed) return;
-    const msg: HostMessage = { type, state: await this.state() };
+    // A hydrate (panel opened or shown again) reads the store afresh; updates may not.
+    const msg: HostMessage = { type, state: await this.state(type === 'hydrate') };
     await this.panel.webview.postMessage(msg);
   }
 

@@ -4,7 +4,7 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import type { Page } from '../../test-tools/node_modules/playwright-core';
-import { readmePicture, resultsDir, startSession, statusItem, type Session } from './session';
+import { quickOpen, readmePicture, resultsDir, startSession, statusItem, type Session } from './session';
 
 /** Runs a command by its title from the command palette. */
 async function runCommand(page: Page, title: string): Promise<void> {
@@ -42,9 +42,17 @@ describe('e2e: model comparison and the profiling panel', function () {
     await s?.stop();
   });
 
-  it('runs a comparison of two profiles and shows it in the panel', async () => {
+  it('shows your recorded completions and a comparison of two profiles in the panel', async () => {
     const { page } = s!;
     await statusItem(page).waitFor({ timeout: 120000 });
+
+    // One real completion first, so the panel has recorded traffic to show.
+    await quickOpen(page, 'stats.py');
+    const editor = page.locator('.monaco-editor[data-uri$="stats.py"]');
+    await editor.locator('.view-line').first().click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.type('\ndef median(xs):\n', { delay: 20 });
+    await editor.locator('.ghost-text-decoration, .ghost-text-decoration-preview').first().waitFor({ state: 'visible', timeout: 120000 });
 
     await runCommand(page, 'Completion Lab: Run model comparison');
     // The profile pick: both profiles are pre-selected; accept.
@@ -67,6 +75,14 @@ describe('e2e: model comparison and the profiling panel', function () {
       assert.ok(Number(cells[2]) > 0, `${name}: cases replayed (${cells[2]})`);
       assert.match(cells[4]!, /\d+ ms|\d\.\d+ s/, `${name}: TTFT p50 shown (${cells[4]})`);
     }
+    // The recorded traffic table: the completion typed above, under the active profile.
+    const recorded = frame.locator('section', { hasText: 'Profiles on your recorded traffic' }).locator('table tr', { hasText: 'tiny' }).first();
+    await recorded.waitFor({ timeout: 10000 });
+    const rc = await recorded.locator('td').allTextContents();
+    assert.equal(rc[0], 'tiny');
+    assert.ok(Number(rc[1]) >= 1, `recorded requests: ${rc[1]}`);
+    assert.match(rc[4]!, /\d+ ms|\d\.\d+ s/, `recorded TTFT p50 shown (${rc[4]})`);
+
     const note = await frame.locator('section.comparison p').first().textContent();
     assert.match(note ?? '', /cases from this workspace/);
     await page.screenshot({ path: readmePicture('panel.png') });
