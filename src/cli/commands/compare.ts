@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { casesFromRecordDir, sampleWorkspaceCases, type ReplayCase } from '../../core/compare/cases';
 import { toJson, toMarkdown } from '../../core/compare/report';
 import { DEFAULT_BUDGET_TOKENS, DEFAULT_TTFT_SLO_MS, runComparison } from '../../core/compare/runner';
+import { GpuSampler } from '../../core/gpu/sampler';
 import { validateProfiles, type ModelProfile } from '../../core/profiles';
 import { CliUsageError } from '../usage';
 import { parseCommandArgs } from '../args';
@@ -29,6 +30,8 @@ and server-side /metrics numbers beside them.
   --budget N            prompt token budget (default ${DEFAULT_BUDGET_TOKENS})
   --ttft-slo-ms N       TTFT SLO for goodput (default ${DEFAULT_TTFT_SLO_MS})
   --json                print the report as JSON instead of markdown
+  --gpu                 sample this machine's GPU (nvidia-smi, amd-smi or rocm-smi) and report
+                        VRAM and utilisation per profile (run it on the GPU box)
   --out FILE            also write the report to FILE (JSON if FILE ends in .json, else markdown)
 
 An API key, if the servers need one, is read from the COMPLETION_LAB_API_KEY environment variable.`;
@@ -43,6 +46,7 @@ interface CompareArgs {
   budget: number;
   ttftSloMs: number;
   json: boolean;
+  gpu: boolean;
   out?: string;
 }
 
@@ -88,6 +92,7 @@ function parse(args: string[]): CompareArgs | 'help' {
     budget: { type: 'string' },
     'ttft-slo-ms': { type: 'string' },
     json: { type: 'boolean' },
+    gpu: { type: 'boolean' },
     out: { type: 'string' },
   });
   if (values['help']) return 'help';
@@ -115,6 +120,7 @@ function parse(args: string[]): CompareArgs | 'help' {
     budget: int('budget', 16, DEFAULT_BUDGET_TOKENS),
     ttftSloMs: int('ttft-slo-ms', 1, DEFAULT_TTFT_SLO_MS),
     json: values['json'] === true,
+    gpu: values['gpu'] === true,
   };
   if (typeof values['records'] === 'string') out.records = values['records'];
   if (typeof values['workspace'] === 'string') out.workspace = values['workspace'];
@@ -161,6 +167,7 @@ export async function run(args: string[]): Promise<number> {
   };
   process.once('SIGINT', onSigint);
   process.stderr.write(`compare: ${cases.length} ${cases[0]!.source} cases x ${a.profiles.length} profiles\n`);
+  const sampler = a.gpu ? new GpuSampler({ intervalMs: 250 }) : undefined;
   let report;
   try {
     report = await runComparison({
@@ -171,11 +178,14 @@ export async function run(args: string[]): Promise<number> {
       seed: a.seed,
       ttftSloMs: a.ttftSloMs,
       signal: controller.signal,
+      ...(sampler ? { gpuSampler: sampler } : {}),
       ...(apiKey ? { apiKeyFor: () => apiKey } : {}),
       onProgress: (done, total, cur) => process.stderr.write(`compare: ${done}/${total} ${cur.profile}${cur.caseId ? ` ${cur.caseId}` : ''}\n`),
     });
   } finally {
     process.off('SIGINT', onSigint);
+    if (sampler?.state.kind === 'no-gpu-tool') process.stderr.write(`compare: ${sampler.state.message ?? 'no GPU tool found'}\n`);
+    sampler?.dispose();
   }
   for (const p of report.profiles) if (p.status === 'failed') process.stderr.write(`compare: profile "${p.name}" failed: ${p.error}\n`);
   const text = a.json ? toJson(report) + '\n' : toMarkdown(report);
