@@ -70,6 +70,8 @@ export async function runComparisonCommand(deps: ComparisonDeps, args: Compariso
           cases: selection.cases,
           profiles: chosen,
           budgetTokens: config.contextTokens(),
+          // One uncounted request per profile keeps a server's cold start out of the numbers.
+          warmupRequests: 1,
           signal: controller.signal,
           gpuSampler: deps.sampler(),
           apiKeyFor: deps.apiKeyFor,

@@ -284,6 +284,21 @@ describe('compare: runner against two real embedded engines', function () {
     assert.equal(back.profiles[1]!.results[5]!.outputTokens, 8);
   });
 
+  it('warm-up requests reach the server but stay out of the counted window', async () => {
+    const before = await scrapeMetric(fast.url, 'completion_lab:requests_total');
+    const report = await runComparison({
+      cases: cases.slice(0, 3),
+      profiles: [{ name: 'warm', endpoint: fast.url, template: 'qwen-fim', maxTokens: 8 }],
+      warmupRequests: 2,
+    });
+    const [p] = report.profiles;
+    assert.equal(p!.count, 3, 'only the measured cases are counted');
+    assert.equal(p!.server?.window.requests, 3, 'the /metrics window opens after the warm-up');
+    assert.equal((await scrapeMetric(fast.url, 'completion_lab:requests_total')) - before, 5, 'the engine saw 2 warm-up + 3 measured requests');
+    assert.equal(report.warmupRequests, 2);
+    assert.match(toMarkdown(report), /2 uncounted warm-up requests per profile/);
+  });
+
   it('reports a profile on a closed port as failed while the other completes', async () => {
     const port = await closedPort();
     const report = await runComparison({

@@ -29,6 +29,8 @@ and server-side /metrics numbers beside them.
   --seed N              sample and sampling seed (default 1)
   --budget N            prompt token budget (default ${DEFAULT_BUDGET_TOKENS})
   --ttft-slo-ms N       TTFT SLO for goodput (default ${DEFAULT_TTFT_SLO_MS})
+  --warmup N            uncounted requests to each profile before its measured run, to keep
+                        a server's cold start out of the numbers (default 1)
   --json                print the report as JSON instead of markdown
   --gpu                 sample this machine's GPU (nvidia-smi, amd-smi or rocm-smi) and report
                         VRAM and utilisation per profile (run it on the GPU box)
@@ -42,6 +44,7 @@ interface CompareArgs {
   workspace?: string;
   count: number;
   concurrency: number;
+  warmup: number;
   seed: number;
   budget: number;
   ttftSloMs: number;
@@ -88,6 +91,7 @@ function parse(args: string[]): CompareArgs | 'help' {
     workspace: { type: 'string' },
     count: { type: 'string' },
     concurrency: { type: 'string' },
+    warmup: { type: 'string' },
     seed: { type: 'string' },
     budget: { type: 'string' },
     'ttft-slo-ms': { type: 'string' },
@@ -116,6 +120,7 @@ function parse(args: string[]): CompareArgs | 'help' {
     profiles,
     count: int('count', 1, 20),
     concurrency: int('concurrency', 1, 1),
+    warmup: int('warmup', 0, 1),
     seed: int('seed', 0, 1),
     budget: int('budget', 16, DEFAULT_BUDGET_TOKENS),
     ttftSloMs: int('ttft-slo-ms', 1, DEFAULT_TTFT_SLO_MS),
@@ -174,6 +179,7 @@ export async function run(args: string[]): Promise<number> {
       cases,
       profiles: a.profiles,
       concurrency: a.concurrency,
+      warmupRequests: a.warmup,
       budgetTokens: a.budget,
       seed: a.seed,
       ttftSloMs: a.ttftSloMs,

@@ -79,6 +79,8 @@ export interface ComparisonReport {
   source: 'recorded' | 'workspace';
   ttftSloMs: number;
   concurrency: number;
+  /** Uncounted requests sent to each profile before its measured run (cold start kept out). */
+  warmupRequests?: number;
   profiles: ProfileResult[];
 }
 
@@ -231,7 +233,8 @@ export function toMarkdown(report: ComparisonReport): string {
   lines.push('# Model comparison');
   lines.push('');
   lines.push(`${report.cases} cases (${report.source === 'recorded' ? 'recorded traffic, ground truth = what was kept' : 'sampled from the workspace, ground truth = the real next lines'}), ` +
-    `${report.profiles.length} profiles, concurrency ${report.concurrency}, TTFT SLO ${report.ttftSloMs} ms. Started ${when}, took ${secs} s.`);
+    `${report.profiles.length} profiles, concurrency ${report.concurrency}, TTFT SLO ${report.ttftSloMs} ms` +
+    `${report.warmupRequests ? `, ${report.warmupRequests} uncounted warm-up request${report.warmupRequests > 1 ? 's' : ''} per profile` : ''}. Started ${when}, took ${secs} s.`);
   if (report.cancelled) lines.push('', '**Cancelled**: the numbers below cover only the requests that finished.');
   lines.push('');
   lines.push('| profile | endpoint | model | template | max tokens | status |');
