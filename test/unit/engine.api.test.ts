@@ -1,6 +1,7 @@
 // The embedded engine's HTTP API, against the real engine (built CLI, tiny Qwen2 model):
 // the shapes a vLLM client relies on.
 import * as assert from 'node:assert/strict';
+import * as net from 'node:net';
 import OpenAI from 'openai';
 import { scrapeMetric, startEngine } from '../support/engine';
 
@@ -37,6 +38,22 @@ describe('embedded engine: HTTP API (real llama.cpp, tiny model)', function () {
   });
   after(async () => {
     await engine?.stop();
+  });
+
+  it('a streaming answer honours "Connection: close": the server closes the socket after [DONE]', async () => {
+    const { hostname, port } = new URL(engine.url);
+    const body = JSON.stringify({ model: engine.model, prompt: 'x = ', max_tokens: 4, stream: true });
+    const reply = await new Promise<string>((resolve, reject) => {
+      let text = '';
+      const s = net.connect({ host: hostname, port: Number(port) }, () =>
+        s.write(`POST /v1/completions HTTP/1.1\r\nHost: ${hostname}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`));
+      s.setEncoding('utf8');
+      s.on('data', (d: string) => (text += d));
+      s.on('end', () => resolve(text));
+      s.on('error', reject);
+    });
+    assert.match(reply.split('\r\n\r\n')[0]!, /^connection: close$/im);
+    assert.match(reply, /data: \[DONE\]/);
   });
 
   it('serves /v1/models, /health and /version in vLLM shapes', async () => {

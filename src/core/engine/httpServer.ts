@@ -75,7 +75,10 @@ export function createEngineServer(engine: Engine, opts: EngineServerOptions = {
     let started = false;
     const write = (payload: unknown): void => {
       if (!started) {
-        res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive' });
+        // No Connection header of our own: Node keeps the connection alive unless the client
+        // asked "Connection: close", which must be honoured (a forced keep-alive made such
+        // clients wait ~6 s for the server to close after the last event).
+        res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
         started = true;
       }
       if (!res.writableEnded && !res.destroyed) res.write(`data: ${typeof payload === 'string' ? payload : JSON.stringify(payload)}\n\n`);
