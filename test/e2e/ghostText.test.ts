@@ -4,7 +4,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { quickOpen, readmePicture, resultsDir, startSession, statusItem, type Session } from './session';
+import { quickOpen, readmePicture, recordFailure, resultsDir, startSession, statusItem, type Session } from './session';
 
 const ghostSelector = '.ghost-text-decoration, .ghost-text-decoration-preview';
 
@@ -27,12 +27,7 @@ describe('e2e: ghost text in the browser', function () {
   });
 
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && s) {
-      const shot = path.join(resultsDir(), `e2e-failed-${Date.now()}.png`);
-      await s.page.screenshot({ path: shot }).catch(() => undefined);
-      const status = await s.page.locator('#workbench\\.parts\\.statusbar').textContent().catch(() => '');
-      console.log(`      (failure screenshot: ${shot}; status bar: ${plain(status ?? '').trim()})`);
-    }
+    if (this.currentTest?.state === 'failed') await recordFailure(s, 'ghost-text');
   });
 
   after(async () => {

@@ -2,9 +2,8 @@
 // progress notification, the profile pick), then open the profiling panel and read the
 // comparison table inside the webview. The screenshot is the README's second picture.
 import * as assert from 'node:assert/strict';
-import * as path from 'node:path';
 import type { Page } from '../../test-tools/node_modules/playwright-core';
-import { quickOpen, readmePicture, resultsDir, startSession, statusItem, type Session } from './session';
+import { quickOpen, readmePicture, recordFailure, startSession, statusItem, type Session } from './session';
 
 /** Runs a command by its title from the command palette. */
 async function runCommand(page: Page, title: string): Promise<void> {
@@ -33,9 +32,7 @@ describe('e2e: model comparison and the profiling panel', function () {
   });
 
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && s) {
-      await s.page.screenshot({ path: path.join(resultsDir(), `e2e-panel-failed-${Date.now()}.png`) }).catch(() => undefined);
-    }
+    if (this.currentTest?.state === 'failed') await recordFailure(s, 'panel');
   });
 
   after(async () => {

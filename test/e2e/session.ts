@@ -106,3 +106,12 @@ export function resultsDir(): string {
 export function readmePicture(name: string): string {
   return process.env.COMPLETION_LAB_UPDATE_SCREENSHOTS === '1' ? path.join(repoRoot, 'media', name) : path.join(resultsDir(), name);
 }
+
+/** A screenshot and the status bar text when a test failed, in test-results/. */
+export async function recordFailure(s: Session | undefined, label: string): Promise<void> {
+  if (!s) return;
+  const shot = path.join(resultsDir(), `e2e-${label}-failed-${Date.now()}.png`);
+  await s.page.screenshot({ path: shot }).catch(() => undefined);
+  const status = await s.page.locator('#workbench\\.parts\\.statusbar').textContent().catch(() => '');
+  console.log(`      (failure screenshot: ${shot}; status bar: ${(status ?? '').replace(/\u00a0/g, ' ').trim()})`);
+}

@@ -3,7 +3,6 @@
 import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { casesFromRecordDir, casesFromRecords, sampleWorkspaceCases, selectCases, type ReplayCase } from '../../src/core/compare/cases';
@@ -17,6 +16,7 @@ import { RecordStore } from '../../src/core/store/recordStore';
 import { GpuSampler } from '../../src/core/gpu/sampler';
 import { repoRoot, scrapeMetric, startEngine, type StartedEngine } from '../support/engine';
 import { installReplayNvidiaSmi } from '../support/replay-nvidia-smi';
+import { unusedPort } from '../support/ports';
 
 const sampleWorkspace = path.join(repoRoot, 'sample-workspace');
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -202,13 +202,6 @@ describe('compare: CLI profile specs', () => {
   });
 });
 
-async function closedPort(): Promise<number> {
-  const srv = net.createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const port = (srv.address() as net.AddressInfo).port;
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
-}
 
 /** Runs the compare command in its own process (as the CLI would), through a tiny loader. */
 function runCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -300,7 +293,7 @@ describe('compare: runner against two real embedded engines', function () {
   });
 
   it('reports a profile on a closed port as failed while the other completes', async () => {
-    const port = await closedPort();
+    const port = await unusedPort();
     const report = await runComparison({
       cases,
       profiles: [
@@ -384,7 +377,7 @@ describe('compare: runner against two real embedded engines', function () {
     assert.deepEqual(report.profiles.map((p) => [p.name, p.count, p.outputTokens]), [['a', 3, 12], ['b', 3, 12]]);
     assert.match(ok.stderr, /compare: 6\/6 b /);
 
-    const port = await closedPort();
+    const port = await unusedPort();
     const dead = await runCli(['--profile', `a=http://127.0.0.1:${port}`, '--profile', `b=http://127.0.0.1:${port}/v1`, '--workspace', 'sample-workspace', '--count', '2']);
     assert.equal(dead.code, 1);
     assert.match(dead.stderr, /profile "a" failed: .*refused/i);

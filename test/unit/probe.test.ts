@@ -2,18 +2,12 @@
 import * as assert from 'node:assert/strict';
 import * as net from 'node:net';
 import { probeServer, serverRoot } from '../../src/core/server/probe';
+import { unusedPort } from '../support/ports';
 
-async function closedPort(): Promise<number> {
-  const srv = net.createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const port = (srv.address() as net.AddressInfo).port;
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
-}
 
 describe('probeServer without a server', () => {
   it('connection refused is "unreachable", with the reason', async () => {
-    const url = `http://127.0.0.1:${await closedPort()}`;
+    const url = `http://127.0.0.1:${await unusedPort()}`;
     const r = await probeServer(url + '/v1/', { timeoutMs: 2000 });
     assert.equal(r.url, url);
     assert.equal(r.reachable, false);
@@ -24,7 +18,7 @@ describe('probeServer without a server', () => {
   });
 
   it('connection refused while a launcher says it is starting is "loading"', async () => {
-    const r = await probeServer(`http://127.0.0.1:${await closedPort()}`, { timeoutMs: 2000, starting: true });
+    const r = await probeServer(`http://127.0.0.1:${await unusedPort()}`, { timeoutMs: 2000, starting: true });
     assert.equal(r.health, 'loading');
     assert.equal(r.reachable, false);
   });

@@ -1,22 +1,15 @@
 // Bad input in a real extension host: the user sees a clear state in the status bar, the
 // provider answers empty without waiting on a dead server, and the host keeps working.
 import * as assert from 'node:assert/strict';
-import * as net from 'node:net';
 import * as vscode from 'vscode';
 import type { CompletionLabApi } from '../../../src/extension/api';
 import { activateExtension, closeAllEditors, engineUrl, openFixture, waitFor } from './util';
+import { unusedPort } from '../../support/ports';
 
 async function api(): Promise<CompletionLabApi> {
   return (await activateExtension()).exports as CompletionLabApi;
 }
 
-async function closedPort(): Promise<number> {
-  const srv = net.createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const port = (srv.address() as net.AddressInfo).port;
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
-}
 
 async function use(profiles: object[], active: string): Promise<void> {
   const cfg = vscode.workspace.getConfiguration('completionLab');
@@ -33,7 +26,7 @@ describe('bad input', function () {
 
   it('an unreachable endpoint: the status bar says so and what to do, typing never waits on it', async () => {
     const a = await api();
-    const port = await closedPort();
+    const port = await unusedPort();
     await use([{ name: 'gone', endpoint: `http://127.0.0.1:${port}` }], 'gone');
     const status = await waitFor(() => { const s = a.status(); return s && /server unreachable/.test(s.text) ? s : undefined; }, 15_000, 'the unreachable state');
     assert.match(status.tooltip, new RegExp(`127\\.0\\.0\\.1:${port}`));

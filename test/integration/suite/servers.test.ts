@@ -1,18 +1,11 @@
 // Starting and stopping model servers from the extension host: the embedded engine (run
 // with the host's own runtime) and a profile's launch command, waited for on /health.
 import * as assert from 'node:assert/strict';
-import * as net from 'node:net';
 import * as path from 'node:path';
 import { ServerManager } from '../../../src/extension/servers';
 import { extension } from './util';
+import { unusedPort } from '../../support/ports';
 
-async function freePort(): Promise<number> {
-  const srv = net.createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const port = (srv.address() as net.AddressInfo).port;
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
-}
 
 function alive(pid: number): boolean {
   try {
@@ -45,7 +38,7 @@ describe('model servers', function () {
   it("a profile's launch command is started, waited for on /health, and stopped with its process group", async () => {
     const servers = new ServerManager(root());
     try {
-      const port = await freePort();
+      const port = await unusedPort();
       const cli = path.join(root(), 'dist', 'cli.js');
       const command = `"${process.execPath}" "${cli}" serve --tiny --port ${port}`;
       const s = await servers.startLaunchCommand({ name: 'launched', endpoint: `http://127.0.0.1:${port}`, template: 'auto', launchCommand: command });
