@@ -3,15 +3,8 @@ import * as assert from 'node:assert/strict';
 import { GpuSampler } from '../../src/core/gpu/sampler';
 import type { GpuSample, SamplerState } from '../../src/core/gpu/types';
 import { emptyPathEnv, installReplayNvidiaSmi, type ReplayInstall } from '../support/replay-nvidia-smi';
+import { alive } from '../support/processes';
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 async function waitFor<T>(what: string, fn: () => T | undefined | false, timeoutMs = 15_000): Promise<T> {
   const end = Date.now() + timeoutMs;

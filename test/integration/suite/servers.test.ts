@@ -5,16 +5,9 @@ import * as path from 'node:path';
 import { ServerManager } from '../../../src/extension/servers';
 import { extension } from './util';
 import { unusedPort } from '../../support/ports';
+import { alive } from '../../support/processes';
 
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 async function gone(pid: number): Promise<boolean> {
   for (let i = 0; i < 100 && alive(pid); i++) await new Promise((r) => setTimeout(r, 100));
