@@ -3,10 +3,10 @@
 import * as fs from 'node:fs';
 import type * as http from 'node:http';
 import { Engine } from '../../core/engine/engine';
-import { readGgufHeader } from '../../core/engine/ggufHeader';
+import { readGgufHeader } from '../../core/testModel/ggufHeader';
 import { createEngineServer } from '../../core/engine/httpServer';
 import { EngineUnavailableError, defaultThreads } from '../../core/engine/llamaRuntime';
-import { defaultCacheDir, ensureTinyModel } from '../../core/engine/tinyModel';
+import { defaultCacheDir, ensureTinyModel } from '../../core/testModel/tinyModel';
 import { CliUsageError } from '../usage';
 import { parseCommandArgs } from '../args';
 
