@@ -4,7 +4,7 @@
 // run against the same embedded engine. Prints tables only.
 import { performance } from 'node:perf_hooks';
 import { CompletionCache } from '../../src/core/cache/completionCache';
-import { completeAt } from '../../src/core/pipeline/completeAt';
+import { completeAt, resolveFor } from '../../src/core/pipeline/completeAt';
 import { percentileOf } from '../../src/core/stats/describe';
 import { startEngine } from '../support/engine';
 
@@ -21,17 +21,17 @@ async function main(): Promise<void> {
     const file = Array.from({ length: 400 }, (_, i) => `def f${i}(x):\n    return x * ${i}\n`).join('\n');
     const text = `${file}\ndef g(x):\n    `;
     const profile = { name: 'bench', endpoint: engine.url, template: 'qwen-fim' as const, maxTokens: 16 };
-    const server = { modelId: engine.model, maxModelLen: engine.maxModelLen };
+    const resolved = resolveFor(profile, { id: engine.model, maxModelLen: engine.maxModelLen });
 
     // Warm the tokenizer and the connection once.
-    await completeAt({ text, offset: text.length, languageId: 'python', profile, server, budgetTokens: 1536 });
+    await completeAt({ text, offset: text.length, languageId: 'python', resolved, budgetTokens: 1536 });
 
     const fresh: number[] = [];
     const cached: number[] = [];
     const cache = new CompletionCache();
     for (let i = 0; i < N; i++) {
       const t0 = performance.now();
-      const out = await completeAt({ text, offset: text.length, languageId: 'python', profile, server, budgetTokens: 1536, seed: i });
+      const out = await completeAt({ text, offset: text.length, languageId: 'python', resolved, budgetTokens: 1536, seed: i });
       fresh.push(performance.now() - t0);
       const suggestion = out.text ?? 'return x + 1';
       const prefix = text.slice(-2000);

@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { completeAt } from '../../src/core/pipeline';
+import { completeAt, resolveFor } from '../../src/core/pipeline';
 import { repoRoot, startEngine, type StartedEngine } from '../support/engine';
 
 interface CliRun {
@@ -158,8 +158,7 @@ describe('complete: <think> from the model is never shown', function () {
         text,
         offset: text.indexOf('    return'),
         languageId: 'python',
-        profile: { name: 'think', endpoint: engine.url, template: 'prefix-only', maxTokens: 12 },
-        server: { modelId: engine.model, maxModelLen: engine.maxModelLen },
+        resolved: resolveFor({ name: 'think', endpoint: engine.url, template: 'prefix-only', maxTokens: 12 }, { id: engine.model, maxModelLen: engine.maxModelLen }),
         budgetTokens: 512,
       });
       assert.ok(res.raw.includes('<think>'));

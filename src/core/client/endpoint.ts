@@ -8,6 +8,11 @@ export function apiUrl(endpoint: string, path: string): URL {
   return new URL(`${base}/${path.replace(/^\/+/, '')}`);
 }
 
+/** The server root, where /health and /metrics live: `http://h:8000/v1/` -> `http://h:8000`. */
+export function serverRoot(url: string): string {
+  return url.trim().replace(/\/+$/, '').replace(/\/v1$/, '');
+}
+
 /** `http://host:port` for messages (no path, no credentials). */
 export function origin(url: URL): string {
   return `${url.protocol}//${url.host}`;

@@ -1,10 +1,11 @@
 // MetricsScraper: scrapes a server's /metrics while someone holds it (ref-counted), each
 // scrape scheduled by setTimeout after the previous one answered, so a slow server is
 // never asked twice at once. Keeps the previous and the latest scrape for windowDelta().
-import { Emitter } from '../gpu/emitter';
-import type { Disposable } from '../gpu/types';
-import { readServerMetrics, windowDelta, type MetricsWindow, type ServerMetrics } from './serverMetrics';
-import { serverRoot } from './probe';
+import type { Disposable } from '../lifecycle/disposable';
+import { Emitter } from '../lifecycle/emitter';
+import { RefCount } from '../lifecycle/refCount';
+import { fetchMetrics, metricsUrl } from './metricsFetch';
+import { windowDelta, type MetricsWindow, type ServerMetrics } from './serverMetrics';
 
 export interface MetricsScraperOptions {
   /** Default 5000 ms, at least 250. */
@@ -20,7 +21,7 @@ export class MetricsScraper {
   private readonly timeoutMs: number;
   private readonly scrapes = new Emitter<ServerMetrics>();
   private readonly errors = new Emitter<string>();
-  private holders = 0;
+  private readonly holds = new RefCount(() => void this.scrape(++this.generation), () => this.stop());
   private generation = 0;
   private timer: NodeJS.Timeout | undefined;
   private inFlight: AbortController | undefined;
@@ -28,8 +29,8 @@ export class MetricsScraper {
   private last: ServerMetrics | undefined;
   private lastError: string | undefined;
 
-  constructor(url: string, private readonly options: MetricsScraperOptions = {}) {
-    this.url = `${serverRoot(url)}/metrics`;
+  constructor(private readonly endpoint: string, private readonly options: MetricsScraperOptions = {}) {
+    this.url = metricsUrl(endpoint);
     this.intervalMs = Math.max(250, options.intervalMs ?? 5000);
     this.timeoutMs = options.timeoutMs ?? 5000;
   }
@@ -53,18 +54,7 @@ export class MetricsScraper {
   }
 
   acquire(): Disposable {
-    let released = false;
-    if (++this.holders === 1) {
-      const gen = ++this.generation;
-      void this.scrape(gen);
-    }
-    return {
-      dispose: () => {
-        if (released) return;
-        released = true;
-        if (--this.holders === 0) this.stop();
-      },
-    };
+    return this.holds.acquire();
   }
 
   /** One scrape now, outside the schedule (e.g. right after a completion ended). */
@@ -73,7 +63,7 @@ export class MetricsScraper {
   }
 
   dispose(): void {
-    this.holders = 0;
+    this.holds.reset();
     this.stop();
   }
 
@@ -94,12 +84,8 @@ export class MetricsScraper {
     const ctrl = new AbortController();
     this.inFlight = ctrl;
     try {
-      const headers: Record<string, string> = {};
-      if (this.options.apiKey) headers['authorization'] = `Bearer ${this.options.apiKey}`;
-      const res = await fetch(this.url, { signal: AbortSignal.any([ctrl.signal, AbortSignal.timeout(this.timeoutMs)]), headers });
-      const text = await res.text();
-      if (res.status !== 200) throw new Error(`HTTP ${res.status}`);
-      const m = readServerMetrics(text, { ts: Date.now(), ...(this.options.modelName ? { modelName: this.options.modelName } : {}) });
+      const { modelName, apiKey } = this.options;
+      const m = await fetchMetrics(this.endpoint, { signal: ctrl.signal, timeoutMs: this.timeoutMs, ...(modelName ? { modelName } : {}), ...(apiKey ? { apiKey } : {}) });
       this.prev = this.last;
       this.last = m;
       this.lastError = undefined;
@@ -107,8 +93,7 @@ export class MetricsScraper {
       return m;
     } catch (err) {
       if (ctrl.signal.aborted) return undefined;
-      const e = err as Error & { cause?: { code?: string } };
-      const message = `${this.url}: ${e.cause?.code ?? e.message}`;
+      const message = (err as Error).message;
       if (message !== this.lastError) this.errors.emit(message);
       this.lastError = message;
       return undefined;
