@@ -72,7 +72,7 @@ function sortFiles(names: string[]): string[] {
 
 export class RecordStore {
   readonly dir: string;
-  readonly maxBytes: number;
+  private cap: number;
   private enabled: boolean;
   private recordSource: boolean;
   /** Unique per instance: pid plus random, so two stores in one process stay apart too. */
@@ -85,7 +85,7 @@ export class RecordStore {
 
   constructor(options: RecordStoreOptions) {
     this.dir = options.dir;
-    this.maxBytes = Math.max(4096, options.maxBytes ?? 50 * 1024 * 1024);
+    this.cap = Math.max(4096, options.maxBytes ?? 50 * 1024 * 1024);
     this.enabled = options.enabled ?? true;
     this.recordSource = options.recordSource ?? true;
   }
@@ -93,6 +93,18 @@ export class RecordStore {
   setRecording(opts: { enabled?: boolean; recordSource?: boolean }): void {
     if (opts.enabled !== undefined) this.enabled = opts.enabled;
     if (opts.recordSource !== undefined) this.recordSource = opts.recordSource;
+  }
+
+  get maxBytes(): number {
+    return this.cap;
+  }
+
+  /** A new size cap applies at once: the next write starts a new file, and a lower cap trims now. */
+  async setMaxBytes(bytes: number): Promise<void> {
+    this.cap = Math.max(4096, bytes);
+    if (this.currentBytes > this.cap / 4) this.currentFile = undefined;
+    // While the writer runs, its next file trims to the cap; else trim here.
+    if (!this.writing) await this.enforceCap(undefined);
   }
 
   get recording(): { enabled: boolean; recordSource: boolean } {
