@@ -133,7 +133,7 @@ export class CompletionProvider extends Disposable implements vscode.InlineCompl
         apiKey: await active.apiKey(),
       });
       const t = out.result.timings;
-      record = { ...base, prefix: out.context.prefix, suffix: out.context.suffix, promptTokens: out.context.promptTokens ?? t.promptTokens, ttftMs: t.ttftMs, e2eMs: t.e2eMs, tpotMs: t.tpotMs, decodeTokensPerSec: t.decodeTokensPerSec, outputTokens: t.outputTokens };
+      record = { ...base, prefix: out.context.prefix, suffix: out.context.suffix, promptTokens: out.context.promptTokens ?? t.promptTokens, timings: t };
       const wallT0 = out.result.marks.wallT0;
       span = { t0: wallT0, t1: wallT0 + (t.e2eMs ?? 0), ...(t.ttftMs !== undefined ? { firstTokenTs: wallT0 + t.ttftMs } : {}) };
       active.connection.reportSuccess();
@@ -155,7 +155,7 @@ export class CompletionProvider extends Disposable implements vscode.InlineCompl
       if (this.inFlight.get(key) === flight) this.inFlight.delete(key);
       record = { ...record, outcome };
       this.deps.recorder.record(record, span);
-      log().debug(`completion ${record.id}: ${outcome}, TTFT ${record.ttftMs?.toFixed(0) ?? '-'} ms, ${record.outputTokens ?? '-'} tokens`);
+      log().debug(`completion ${record.id}: ${outcome}, TTFT ${record.timings?.ttftMs?.toFixed(0) ?? '-'} ms, ${record.timings?.outputTokens ?? '-'} tokens`);
     }
   }
 
@@ -186,7 +186,7 @@ export class CompletionProvider extends Disposable implements vscode.InlineCompl
   ): CompletionRecord {
     const rel = vscode.workspace.asRelativePath(doc.uri, false);
     return {
-      v: 1,
+      v: 2,
       kind: 'completion',
       id: crypto.randomUUID(),
       ts,

@@ -167,7 +167,6 @@ async function runProfile(profile: ModelProfile, opts: RunComparisonOptions, ttf
       try {
         const out = await request(c);
         answered = true;
-        const t = out.result.timings;
         const r: CaseResult = {
           caseId: c.id,
           languageId: c.languageId,
@@ -177,14 +176,10 @@ async function runProfile(profile: ModelProfile, opts: RunComparisonOptions, ttf
           raw: out.raw,
           groundTruth: c.groundTruth,
           quality: scoreCompletion({ completion: out.text, groundTruth: c.groundTruth, prefix: c.prefix, suffix: c.suffix, languageId: c.languageId }),
+          timings: out.result.timings,
           promptTokens: out.context.promptTokens,
           finishReason: out.result.finishReason,
         };
-        if (t.ttftMs !== undefined) r.ttftMs = t.ttftMs;
-        if (t.e2eMs !== undefined) r.e2eMs = t.e2eMs;
-        if (t.tpotMs !== undefined) r.tpotMs = t.tpotMs;
-        if (t.decodeTokensPerSec !== undefined) r.decodeTokensPerSec = t.decodeTokensPerSec;
-        if (t.outputTokens !== undefined) r.outputTokens = t.outputTokens;
         results[index] = r;
       } catch (err) {
         const cancelled = isAbort(err) || opts.signal?.aborted === true;

@@ -14,7 +14,7 @@
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { CompletionRecord } from './record';
+import { upgradeRecord, type CompletionRecord } from './record';
 import { toCsv } from './csv';
 
 export type RecordPatchFields = Partial<Omit<CompletionRecord, 'v' | 'kind' | 'id'>>;
@@ -162,7 +162,7 @@ export class RecordStore {
         if (!rec || typeof rec !== 'object' || typeof rec.id !== 'string') {
           skippedLines++;
         } else if (rec.kind === 'completion' && typeof rec.ts === 'number') {
-          if (!byId.has(rec.id)) byId.set(rec.id, obj as CompletionRecord);
+          if (!byId.has(rec.id)) byId.set(rec.id, upgradeRecord(obj as Record<string, unknown>));
         } else if (rec.kind === 'patch') {
           patches.push(obj as RecordPatch);
         } else {
@@ -199,7 +199,10 @@ export class RecordStore {
   async exportCsv(file: string): Promise<number> {
     await this.flush();
     const { records } = await this.readAll();
-    await fs.promises.writeFile(file, toCsv(records as unknown as Record<string, unknown>[], CSV_COLUMNS));
+    // Timings as top-level columns, as spreadsheets have always had them; the record's own
+    // promptTokens (counted by the tokenizer) wins over the server's.
+    const rows = records.map(({ timings, ...r }) => ({ ...timings, ...r }));
+    await fs.promises.writeFile(file, toCsv(rows, CSV_COLUMNS));
     return records.length;
   }
 
