@@ -10,7 +10,7 @@ import { DEFAULT_BUDGET_TOKENS, DEFAULT_TTFT_SLO_MS, runComparison } from '../..
 import { GpuSampler } from '../../core/gpu/sampler';
 import { validateProfiles, type ModelProfile } from '../../core/profiles';
 import { CliUsageError } from '../usage';
-import { parseCommandArgs } from '../args';
+import { parseCommandArgs, showHelp, stringOptions } from '../args';
 
 const HELP = `Usage: completion-lab compare --profile NAME=URL[,key=value...] --profile ... [options]
 
@@ -87,14 +87,7 @@ function parse(args: string[]): CompareArgs | 'help' {
   const values: Record<string, string | boolean | string[] | undefined> = parseCommandArgs('compare', args, {
     help: { type: 'boolean', short: 'h' },
     profile: { type: 'string', multiple: true },
-    records: { type: 'string' },
-    workspace: { type: 'string' },
-    count: { type: 'string' },
-    concurrency: { type: 'string' },
-    warmup: { type: 'string' },
-    seed: { type: 'string' },
-    budget: { type: 'string' },
-    'ttft-slo-ms': { type: 'string' },
+    ...stringOptions('records', 'workspace', 'count', 'concurrency', 'warmup', 'seed', 'budget', 'ttft-slo-ms'),
     json: { type: 'boolean' },
     gpu: { type: 'boolean' },
     out: { type: 'string' },
@@ -159,10 +152,7 @@ function isDir(p: string): boolean {
 
 export async function run(args: string[]): Promise<number> {
   const a = parse(args);
-  if (a === 'help') {
-    process.stdout.write(HELP + '\n');
-    return 0;
-  }
+  if (showHelp(a, HELP)) return 0;
   const cases = await loadCases(a);
   const apiKey = process.env['COMPLETION_LAB_API_KEY'] || undefined;
   const controller = new AbortController();

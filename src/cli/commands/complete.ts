@@ -11,7 +11,7 @@ import { languageIdForFile } from '../../core/pipeline/languageId';
 import { offsetAt, PositionError } from '../../core/pipeline/position';
 import { TEMPLATE_CHOICES, type ModelProfile, type TemplateChoice } from '../../core/profiles/types';
 import { CliUsageError } from '../usage';
-import { parseCommandArgs } from '../args';
+import { parseCommandArgs, showHelp, stringOptions } from '../args';
 
 const HELP = `Usage: completion-lab complete --endpoint URL --file F --line L --column C [options]
 
@@ -58,18 +58,7 @@ interface CompleteArgs {
 function parse(args: string[]): CompleteArgs | 'help' {
   const values: Record<string, string | boolean | string[] | undefined> = parseCommandArgs('complete', args, {
     help: { type: 'boolean', short: 'h' },
-    endpoint: { type: 'string' },
-    model: { type: 'string' },
-    file: { type: 'string' },
-    line: { type: 'string' },
-    column: { type: 'string' },
-    template: { type: 'string' },
-    'custom-template': { type: 'string' },
-    'max-tokens': { type: 'string' },
-    temperature: { type: 'string' },
-    'top-p': { type: 'string' },
-    budget: { type: 'string' },
-    language: { type: 'string' },
+    ...stringOptions('endpoint', 'model', 'file', 'line', 'column', 'template', 'custom-template', 'max-tokens', 'temperature', 'top-p', 'budget', 'language'),
     'single-line': { type: 'boolean' },
     seed: { type: 'string' },
   });
@@ -115,10 +104,7 @@ function parse(args: string[]): CompleteArgs | 'help' {
 
 export async function run(args: string[]): Promise<number> {
   const a = parse(args);
-  if (a === 'help') {
-    process.stdout.write(HELP + '\n');
-    return 0;
-  }
+  if (showHelp(a, HELP)) return 0;
   let text: string;
   try {
     text = fs.readFileSync(a.file, 'utf8');

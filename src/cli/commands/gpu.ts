@@ -2,6 +2,7 @@
 // Runs until --count samples were printed or Ctrl-C. No GPU tool: one line on stderr, exit 2.
 import { GpuSampler } from '../../core/gpu/sampler';
 import type { GpuSample, GpuToolChoice } from '../../core/gpu/types';
+import { showHelp } from '../args';
 import { CliUsageError } from '../usage';
 
 const HELP = `Usage: completion-lab gpu [--interval-ms N] [--count N] [--tool auto|nvidia-smi|amd-smi|rocm-smi]
@@ -75,10 +76,7 @@ function toLine(s: GpuSample): string {
 
 export async function run(args: string[]): Promise<number> {
   const parsed = parseArgs(args);
-  if (parsed === 'help') {
-    process.stdout.write(HELP + '\n');
-    return 0;
-  }
+  if (showHelp(parsed, HELP)) return 0;
   if (parsed.intervalMs < 200) process.stderr.write(`completion-lab gpu: --interval-ms ${parsed.intervalMs} is below the 200 ms floor; sampling every 200 ms.\n`);
   const sampler = new GpuSampler({ intervalMs: parsed.intervalMs, tool: parsed.tool });
   return new Promise<number>((resolve) => {
