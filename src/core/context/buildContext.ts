@@ -2,6 +2,7 @@
 // the prompt. Works outward from the cursor line by line with cached per-line counts, so
 // a 10k-line file costs no more than the lines kept; one exact count of the final prompt
 // makes the budget a hard limit (per-line sums differ slightly from whole-text counts).
+import { lineEndAt, lineStartAt } from './lines';
 import { countLineTokens, countTokens } from './tokenizer';
 import { checkTemplate, renderPrompt, usesSuffix, type TemplateSpec } from './templates';
 
@@ -59,9 +60,8 @@ export function buildContext(input: ContextInput): BuiltContext {
   const withSuffix = usesSuffix(template);
 
   // The cursor line is always kept; only if it alone is over budget is it cut by characters.
-  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
-  const nl = text.indexOf('\n', offset);
-  const lineEnd = nl === -1 ? text.length : nl;
+  const lineStart = lineStartAt(text, offset);
+  const lineEnd = lineEndAt(text, offset);
   let cursorPrefix = text.slice(lineStart, offset);
   let cursorSuffix = withSuffix ? text.slice(offset, lineEnd) : '';
   const suffixCap = withSuffix ? Math.floor(available * SUFFIX_SHARE) : 0;
@@ -102,7 +102,8 @@ export function buildContext(input: ContextInput): BuiltContext {
   {
     let pos = lineStart;
     while (pos > 0) {
-      const start = text.lastIndexOf('\n', pos - 2) + 1;
+      // text[pos - 1] is the "\n" ending the line before; its line start is strictly below pos.
+      const start = lineStartAt(text, pos - 1);
       const piece = text.slice(start, pos);
       const room = available - suffixTokens - prefixTokens;
       if (piece.length > room * MAX_CHARS_PER_TOKEN) break;

@@ -1,4 +1,5 @@
 // Prompt building: the code around the cursor cut to a token budget, in a template.
 export { buildContext, promptLimit, ContextError, SAFETY_MARGIN_TOKENS, SUFFIX_SHARE, type BuiltContext, type ContextInput } from './buildContext';
+export { lineStartAt, lineEndAt } from './lines';
 export { countTokens, countLineTokens, encode, warmTokenizer } from './tokenizer';
 export { renderPrompt, usesSuffix, checkTemplate, TemplateError, QWEN_FIM_MIDDLE, QWEN_FIM_PREFIX, QWEN_FIM_SUFFIX, type TemplateSpec } from './templates';
