@@ -5,6 +5,7 @@
 // goes to the status bar and the log.
 import * as crypto from 'node:crypto';
 import * as vscode from 'vscode';
+import { DEFAULT_KEY_WINDOW } from '../core/cache/cacheKey';
 import { CompletionCache } from '../core/cache/completionCache';
 import { ClientError } from '../core/client/errors';
 import { completeAt } from '../core/pipeline/completeAt';
@@ -15,9 +16,6 @@ import type { LiveStats } from './liveStats';
 import { errorText, log } from './log';
 import { ACCEPT_COMMAND, type OutcomeTracker } from './outcomes';
 import type { ServerConnection } from './serverConnection';
-
-/** Chars of prefix kept as the cache key: enough to tell places apart, cheap to compare. */
-const CACHE_PREFIX_CHARS = 2000;
 
 interface InFlight {
   controller: AbortController;
@@ -72,12 +70,9 @@ export class CompletionProvider extends Disposable implements vscode.InlineCompl
     const key = doc.uri.toString();
     const offset = doc.offsetAt(pos);
     const text = doc.getText();
-    const line = doc.lineAt(pos.line).text;
-    const lineSuffix = line.slice(pos.character);
-    const prefixTail = text.slice(Math.max(0, offset - CACHE_PREFIX_CHARS), offset);
 
     // Typing through a suggestion: the rest is shown at once, no request.
-    const hit = this.cache.lookup(prefixTail, lineSuffix);
+    const hit = this.cache.lookup(key, text, offset);
     if (hit) {
       this.cacheHits++;
       this.deps.outcomes.shown(doc, offset - hit.typed, hit.entry.text, hit.entry.recordId);
@@ -121,6 +116,8 @@ export class CompletionProvider extends Disposable implements vscode.InlineCompl
         apiKey,
       });
       const t = out.result.timings;
+      // The key covers what the model saw (and what post-processing read after the cursor).
+      const keyWindow = { before: out.context.prefix.length, after: Math.max(out.context.suffix.length, DEFAULT_KEY_WINDOW.after) };
       record = {
         ...base,
         prefix: out.context.prefix,
@@ -140,7 +137,7 @@ export class CompletionProvider extends Disposable implements vscode.InlineCompl
       if (token.isCancellationRequested || flight.superseded) {
         // Finished, but the editor no longer wants it: keep it for typing through.
         outcome = flight.superseded ? 'superseded' : 'cancelled';
-        if (out.text) this.cache.add({ prefix: prefixTail, lineSuffix, text: out.text, recordId: base.id });
+        if (out.text) this.cache.add(key, text, offset, out.text, base.id, keyWindow);
         return undefined;
       }
       if (!out.text) {
@@ -150,7 +147,7 @@ export class CompletionProvider extends Disposable implements vscode.InlineCompl
       outcome = 'shown';
       record.shownText = out.text;
       record.timeToShownMs = Date.now() - started;
-      this.cache.add({ prefix: prefixTail, lineSuffix, text: out.text, recordId: base.id });
+      this.cache.add(key, text, offset, out.text, base.id, keyWindow);
       this.deps.outcomes.shown(doc, offset, out.text, base.id);
       return [this.item(out.text, pos, base.id)];
     } catch (err) {
