@@ -1,6 +1,6 @@
 // probeServer: what is at this URL? /health, /v1/models, /version and /metrics, in parallel,
 // each with a timeout; every failure is a readable line in `errors`, never a throw.
-import { apiUrl } from '../client/endpoint';
+import { apiUrl, trimTrailingSlashes } from '../client/endpoint';
 import { detectKind, readServerMetrics, type ServerKind, type ServerMetrics } from './serverMetrics';
 import { parsePrometheus } from './prometheus';
 
@@ -34,7 +34,7 @@ export interface ProbeOptions {
 
 /** The server root: `http://h:8000/v1/` -> `http://h:8000`. */
 export function serverRoot(url: string): string {
-  return url.trim().replace(/\/+$/, '').replace(/\/v1$/, '');
+  return trimTrailingSlashes(url.trim()).replace(/\/v1$/, '');
 }
 
 type Fetched = { ok: true; status: number; text: string } | { ok: false; refused: boolean; error: string };
