@@ -9,7 +9,6 @@ export function buildMany(inputs: ContextInput[]): BuiltContext[] {
 /** The corpus properties of buildContext, checked in the child; returns how many cursors were checked. */
 export function checkCorpus(budgets: number[]): number {
   // Required here so the corpus is read in the child only.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { corpus, cursors } = require('./corpus') as typeof import('./corpus');
   let checked = 0;
   for (const f of corpus()) {

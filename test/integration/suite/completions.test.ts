@@ -94,8 +94,8 @@ describe('inline completions (embedded engine)', function () {
     const counters = a.counters();
     await vscode.commands.executeCommand('type', { text: shown.shownText!.slice(0, 2) });
     await vscode.commands.executeCommand('editor.action.inlineSuggest.trigger');
+    // The cache is asked before any debounce or request: once it answered, no request follows.
     await waitFor(() => a.counters().cacheHits > counters.cacheHits, 10_000, 'the typed-through completion to be answered from the cache');
-    await new Promise((r) => setTimeout(r, 500));
     assert.equal(a.counters().requests, counters.requests, 'no new request from the editor');
     assert.equal(await scrapeMetric(url(), 'completion_lab:requests_total'), served, 'the engine received no new request');
   });
@@ -142,9 +142,8 @@ describe('inline completions (embedded engine)', function () {
       await waitFor(async () => (await scrapeMetric(url(), 'completion_lab:requests_aborted_total')) > abortedBefore, 15_000, 'the engine to see the request aborted');
       const g1 = await scrapeMetric(url(), 'vllm:generation_tokens_total');
       await waitFor(async () => (await scrapeMetric(url(), 'vllm:num_requests_running')) === 0, 30_000, 'no request left running');
+      // Nothing runs on the engine any more, so its token counter is final.
       const g2 = await scrapeMetric(url(), 'vllm:generation_tokens_total');
-      await new Promise((r) => setTimeout(r, 1000));
-      assert.equal(await scrapeMetric(url(), 'vllm:generation_tokens_total'), g2, 'generation stopped');
       assert.ok(g2 - g1 < 2000, 'the aborted request did not run to its 2000 tokens');
       const recs = await waitFor(async () => { const r = (await newRecords(a, before)).filter((x) => x.outcome === 'superseded' || x.outcome === 'cancelled'); return r.length ? r : undefined; }, 10_000, 'a superseded/cancelled record');
       assert.equal(recs[0]!.profile, 'long');
