@@ -5,6 +5,7 @@
 // goes to the status bar and the log.
 import * as crypto from 'node:crypto';
 import * as vscode from 'vscode';
+import { DEFAULT_KEY_WINDOW, type KeyWindow } from '../core/cache/cacheKey';
 import { CompletionCache } from '../core/cache/completionCache';
 import { ClientError } from '../core/client/errors';
 import { completeAt } from '../core/pipeline/completeAt';
@@ -16,9 +17,6 @@ import { errorText, log } from './log';
 import { ACCEPT_COMMAND, type OutcomeTracker } from './outcomes';
 import type { RequestSpan, Recorder } from './recorder';
 import type { Connected } from './serverConnection';
-
-/** Chars of prefix kept as the cache key: enough to tell places apart, cheap to compare. */
-const CACHE_PREFIX_CHARS = 2000;
 
 interface InFlight {
   controller: AbortController;
@@ -40,8 +38,6 @@ interface Spot {
   pos: vscode.Position;
   text: string;
   offset: number;
-  lineSuffix: string;
-  prefixTail: string;
   keystrokeAt: number;
 }
 
@@ -82,11 +78,10 @@ export class CompletionProvider extends Disposable implements vscode.InlineCompl
     const conn = active.connection;
     const offset = doc.offsetAt(pos);
     const text = doc.getText();
-    const lineSuffix = doc.lineAt(pos.line).text.slice(pos.character);
-    const prefixTail = text.slice(Math.max(0, offset - CACHE_PREFIX_CHARS), offset);
+    const key = doc.uri.toString();
 
     // Typing through a suggestion: the rest is shown at once, no request.
-    const hit = this.cache.lookup(prefixTail, lineSuffix);
+    const hit = this.cache.lookup(key, text, offset);
     if (hit) {
       this.cacheHits++;
       this.deps.outcomes.shown(doc, offset - hit.typed, hit.entry.text, hit.entry.recordId);
@@ -101,7 +96,7 @@ export class CompletionProvider extends Disposable implements vscode.InlineCompl
 
     const server = await conn.connect();
     if (!server || token.isCancellationRequested) return undefined;
-    return this.request({ doc, pos, text, offset, lineSuffix, prefixTail, keystrokeAt }, active, server, token);
+    return this.request({ doc, pos, text, offset, keystrokeAt }, active, server, token);
   }
 
   /** One request per editor: the newer one wins, the older one is aborted on the server. */
@@ -137,7 +132,9 @@ export class CompletionProvider extends Disposable implements vscode.InlineCompl
       const wallT0 = out.result.marks.wallT0;
       span = { t0: wallT0, t1: wallT0 + (t.e2eMs ?? 0), ...(t.ttftMs !== undefined ? { firstTokenTs: wallT0 + t.ttftMs } : {}) };
       active.connection.reportSuccess();
-      const shown = this.answer(spot, out.text, base.id, token.isCancellationRequested || flight.superseded ? (flight.superseded ? 'superseded' : 'cancelled') : undefined);
+      // The cache key covers what the model saw (and what post-processing read after the cursor).
+      const keyWindow = { before: out.context.prefix.length, after: Math.max(out.context.suffix.length, DEFAULT_KEY_WINDOW.after) };
+      const shown = this.answer(spot, out.text, base.id, keyWindow, token.isCancellationRequested || flight.superseded ? (flight.superseded ? 'superseded' : 'cancelled') : undefined);
       outcome = shown.outcome;
       if (outcome === 'shown') record = { ...record, shownText: out.text, timeToShownMs: Date.now() - started };
       return shown.items;
@@ -160,14 +157,14 @@ export class CompletionProvider extends Disposable implements vscode.InlineCompl
   }
 
   /** What a finished request shows; one the editor no longer wants is kept for typing through. */
-  private answer(spot: Spot, text: string | undefined, recordId: string, unwanted: 'superseded' | 'cancelled' | undefined): { outcome: Outcome; items?: vscode.InlineCompletionItem[] } {
-    const entry = { prefix: spot.prefixTail, lineSuffix: spot.lineSuffix, text: text ?? '', recordId };
+  private answer(spot: Spot, text: string | undefined, recordId: string, keyWindow: KeyWindow, unwanted: 'superseded' | 'cancelled' | undefined): { outcome: Outcome; items?: vscode.InlineCompletionItem[] } {
+    const add = () => this.cache.add(spot.doc.uri.toString(), spot.text, spot.offset, text ?? '', recordId, keyWindow);
     if (unwanted) {
-      if (text) this.cache.add(entry);
+      if (text) add();
       return { outcome: unwanted };
     }
     if (!text) return { outcome: 'empty' };
-    this.cache.add(entry);
+    add();
     this.deps.outcomes.shown(spot.doc, spot.offset, text, recordId);
     return { outcome: 'shown', items: [this.item(text, spot.pos, recordId)] };
   }

@@ -3,6 +3,7 @@
 // through the whole pipeline (context, tokenizer, engine, post-processing), measured in one
 // run against the same embedded engine. Prints tables only.
 import { performance } from 'node:perf_hooks';
+import { DEFAULT_KEY_WINDOW } from '../../src/core/cache/cacheKey';
 import { CompletionCache } from '../../src/core/cache/completionCache';
 import { completeAt, resolveFor } from '../../src/core/pipeline/completeAt';
 import { percentileOf } from '../../src/core/stats/describe';
@@ -34,12 +35,14 @@ async function main(): Promise<void> {
       const out = await completeAt({ text, offset: text.length, languageId: 'python', resolved, budgetTokens: 1536, seed: i });
       fresh.push(performance.now() - t0);
       const suggestion = out.text ?? 'return x + 1';
-      const prefix = text.slice(-2000);
-      cache.add({ prefix, lineSuffix: '', text: suggestion, recordId: String(i) });
+      // Keyed as the provider keys it: the anchor and the text the model saw around it.
+      const keyWindow = { before: out.context.prefix.length, after: Math.max(out.context.suffix.length, DEFAULT_KEY_WINDOW.after) };
+      cache.add('bench.py', text, text.length, suggestion, String(i), keyWindow);
       // The user types the first characters of the suggestion, one at a time.
       for (let k = 1; k < Math.min(6, suggestion.length); k++) {
+        const typed = text + suggestion.slice(0, k);
         const t1 = performance.now();
-        const hit = cache.lookup((text + suggestion.slice(0, k)).slice(-2000 - k), '');
+        const hit = cache.lookup('bench.py', typed, typed.length);
         cached.push(performance.now() - t1);
         if (!hit) throw new Error('expected a cache hit while typing through');
       }

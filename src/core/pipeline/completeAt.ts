@@ -4,6 +4,7 @@
 import { streamCompletion } from '../client/stream';
 import type { CompletionRequest, CompletionResult } from '../client/types';
 import { buildContext, type BuiltContext } from '../context/buildContext';
+import { lineStartAt } from '../context/lines';
 import { postProcess } from '../post/postProcess';
 import { resolveProfile } from '../profiles/resolve';
 import type { ServedModel } from '../client/models';
@@ -106,7 +107,7 @@ export async function completeAt(input: CompleteAtInput): Promise<CompleteAtOutp
 
   const result = await (input.client ?? streamCompletion)(req);
 
-  const lineStart = input.text.lastIndexOf('\n', offset - 1) + 1;
+  const lineStart = lineStartAt(input.text, offset);
   const text = postProcess(result.text, {
     prefixLine: input.text.slice(lineStart, offset),
     suffixText: input.text.slice(offset, offset + SUFFIX_LOOK_CHARS),
