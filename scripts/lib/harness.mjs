@@ -5,3 +5,4 @@ export * from './engine.mjs';
 export * from './workspace.mjs';
 export * from './codeServer.mjs';
 export * from './browser.mjs';
+export * from './testTools.mjs';
