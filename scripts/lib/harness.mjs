@@ -6,3 +6,4 @@ export * from './workspace.mjs';
 export * from './codeServer.mjs';
 export * from './browser.mjs';
 export * from './testTools.mjs';
+export { packageVsix } from '../package.mjs';

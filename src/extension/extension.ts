@@ -2,7 +2,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { destroyAgents } from '../core/client/agent';
-import { warmTokenizer } from '../core/context/tokenizer';
 import { GpuSampler } from '../core/gpu/sampler';
 import { MetricsScraper } from '../core/server/metricsScraper';
 import type { GpuToolChoice } from '../core/gpu/types';
@@ -23,11 +22,17 @@ import { ProfilingPanel } from './panel';
 import { CompletionProvider } from './provider';
 import { ServerConnection } from './serverConnection';
 import { ServerManager } from './servers';
+import { HostTiming } from './hostTiming';
+import { WorkerContextBuilder } from './workerContext';
 import { StatusBar } from './statusBar';
 
 export function activate(context: vscode.ExtensionContext): CompletionLabApi | undefined {
+  const timing = new HostTiming();
+  context.subscriptions.push(timing);
   try {
-    return start(context);
+    const api = start(context, timing);
+    timing.activated();
+    return api;
   } catch (err) {
     const msg = `Completion Lab failed to start: ${errorText(err)}`;
     log().error(err instanceof Error ? (err.stack ?? msg) : msg);
@@ -36,7 +41,7 @@ export function activate(context: vscode.ExtensionContext): CompletionLabApi | u
   }
 }
 
-function start(context: vscode.ExtensionContext): CompletionLabApi {
+function start(context: vscode.ExtensionContext, timing: HostTiming): CompletionLabApi {
   const sub = <T extends vscode.Disposable>(d: T): T => {
     context.subscriptions.push(d);
     return d;
@@ -119,6 +124,8 @@ function start(context: vscode.ExtensionContext): CompletionLabApi {
     return { records: sinceSnapshot.length ? [...snapshot.records, ...sinceSnapshot] : snapshot.records, skippedLines: snapshot.skippedLines };
   };
 
+  // Prompts (tokenizer included) are built in a worker thread, off the host's event loop.
+  const contextBuilder = sub(new WorkerContextBuilder(path.join(context.extensionPath, 'dist', 'contextWorker.js')));
   const outcomes = sub(new OutcomeTracker(() => store, () => config.keptDelayMs()));
   const provider = sub(new CompletionProvider({
     connection: () => connection,
@@ -129,6 +136,7 @@ function start(context: vscode.ExtensionContext): CompletionLabApi {
       store.append(r);
       sinceSnapshot.push(r);
     },
+    context: contextBuilder,
     gpuWindow: (t0, t1, firstTokenTs) => {
       const g = sampler.summarize(t0, t1, firstTokenTs);
       return g.samples ? { vramAtFirstTokenMiB: g.vramAtFirstTokenMiB, vramPeakMiB: g.vramPeakMiB, utilMeanPct: g.utilMeanPct } : undefined;
@@ -216,6 +224,7 @@ function start(context: vscode.ExtensionContext): CompletionLabApi {
       sampler: () => sampler,
       reportsDir,
       apiKeyFor: async (p) => context.secrets.get(`completionLab.apiKey.${p.apiKeyName || p.name}`),
+      context: contextBuilder,
       onReport: (view) => {
         comparison = view;
         comparisonLoaded = true;
@@ -242,15 +251,8 @@ function start(context: vscode.ExtensionContext): CompletionLabApi {
     statusBar.schedule();
   }));
   sub({ dispose: () => void store.flush().catch(() => undefined) });
-  // Load the tokenizer now rather than on the first keystroke.
-  const warm = setTimeout(() => {
-    try {
-      warmTokenizer();
-    } catch (err) {
-      out.warn(`Tokenizer: ${errorText(err)}`);
-    }
-  }, 0);
-  sub({ dispose: () => clearTimeout(warm) });
+  // Load the tokenizer now (in the worker) rather than on the first keystroke.
+  contextBuilder.warm().catch((err: unknown) => out.warn(`Tokenizer: ${errorText(err)}`));
 
   return {
     records: async () => {
@@ -259,6 +261,7 @@ function start(context: vscode.ExtensionContext): CompletionLabApi {
     },
     status: () => statusBar.current && { text: statusBar.current.text, tooltip: statusBar.current.tooltip },
     counters: () => ({ requests: provider.requests, cacheHits: provider.cacheHits }),
+    hostTiming: () => timing.snapshot(contextBuilder.built),
   };
 }
 

@@ -7,7 +7,7 @@ import * as crypto from 'node:crypto';
 import * as vscode from 'vscode';
 import { CompletionCache } from '../core/cache/completionCache';
 import { ClientError } from '../core/client/errors';
-import { completeAt } from '../core/pipeline/completeAt';
+import { completeAt, type ContextBuilder } from '../core/pipeline/completeAt';
 import type { CompletionRecord, Outcome } from '../core/store/record';
 import { config } from './config';
 import { Disposable } from './dispose';
@@ -33,6 +33,8 @@ export interface ProviderDeps {
   apiKey: () => Promise<string | undefined>;
   /** GPU numbers over a request's lifetime, when a sampler is running. */
   gpuWindow: (t0: number, t1: number, firstTokenTs?: number) => CompletionRecord['gpu'] | undefined;
+  /** Where prompts are built: a worker thread, so tokenizing never blocks the editor. */
+  context?: ContextBuilder;
 }
 
 export class CompletionProvider extends Disposable implements vscode.InlineCompletionItemProvider {
@@ -119,6 +121,7 @@ export class CompletionProvider extends Disposable implements vscode.InlineCompl
         budgetTokens: config.contextTokens(),
         signal: flight.controller.signal,
         apiKey,
+        ...(this.deps.context ? { context: this.deps.context } : {}),
       });
       const t = out.result.timings;
       record = {
