@@ -67,7 +67,8 @@ export async function startSession(kind: PackageKind = 'universal'): Promise<Ses
     stops.push(() => browser.close());
     const { page } = browser;
     page.on('pageerror', (err: Error) => console.error(`[e2e] page error: ${err.message}`));
-    await page.goto(h.workbenchUrl(server.port, workspace));
+    // A busy machine loads the workbench slowly (Playwright's 30 s default was seen to expire).
+    await page.goto(h.workbenchUrl(server.port, workspace), { timeout: 120000 });
     await page.waitForSelector('#workbench\\.parts\\.statusbar', { timeout: 120000 });
     return { page, workspace, extensionDir, stop };
   } catch (err) {

@@ -73,7 +73,8 @@ async function main() {
       });
     });
     page.on('pageerror', (err) => console.error(`[integration] page error: ${err.message}`));
-    await page.goto(workbenchUrl(server.port, workspace, { extensionDevelopmentPath: repoRoot, extensionTestsPath: testsPath }));
+    // The workbench loads slowly on a busy 2-core machine: Playwright's 30 s default was seen to expire.
+    await page.goto(workbenchUrl(server.port, workspace, { extensionDevelopmentPath: repoRoot, extensionTestsPath: testsPath }), { timeout: 120000 });
     const code = await exitCode;
     // Let the last console messages arrive before the page goes away.
     await new Promise((r) => setTimeout(r, 300));
