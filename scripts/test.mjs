@@ -9,10 +9,11 @@
 // `all` also runs `npm run typecheck` and `npm run lint` first.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { repoRoot, testToolsInstalled } from './lib/paths.mjs';
+import { repoRoot } from './lib/paths.mjs';
 import { run } from './lib/processes.mjs';
 import * as os from 'node:os';
 import { countProblems, runTier } from './lib/tiers.mjs';
+import { ensureTestTools } from './lib/testTools.mjs';
 import { startEngine, prepareWorkspace, completionSettings, removeTemp, killGroupsOnExit } from './lib/harness.mjs';
 
 const tiers = ['unit', 'integration', 'e2e'];
@@ -129,9 +130,17 @@ async function e2e() {
 }
 
 async function main() {
+  // A user's clone has nothing beside it: no tracked file may read a folder next to it.
+  await step('self-contained checkout', process.execPath, ['scripts/check-self-contained.mjs']);
   // Before typecheck too: test/e2e takes Playwright's types from test-tools.
-  if (selected.some((t) => t !== 'unit') && !testToolsInstalled()) {
-    await step('install test tools (Node 24, code-server, playwright-core; first time ~4 min)', 'bash', ['test-tools/install.sh'], { fatal: true });
+  if (selected.some((t) => t !== 'unit')) {
+    const problem = await ensureTestTools();
+    if (problem) {
+      console.error(`[test] ${problem}`);
+      total.failed += 1;
+      failures.push(problem);
+      finish();
+    }
   }
   if (arg === 'all') {
     await step('typecheck', npm, ['run', '--silent', 'typecheck']);

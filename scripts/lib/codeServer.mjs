@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { codeServerBin, node24Bin, testToolsInstalled } from './paths.mjs';
 import { spawnGroup, killGroup, freePort, waitForHttp, tailOf } from './processes.mjs';
+import { cleanNpmEnv } from './testTools.mjs';
 
 /**
  * @param {{workspace: string, userDataDir: string, extensionsDir: string, port?: number,
@@ -25,9 +26,8 @@ export async function startCodeServer(opts) {
     ...(opts.smokeTestDriver ? ['--vscode-option', 'enable-smoke-test-driver'] : []),
     opts.workspace,
   ];
-  const env = { ...process.env, ...opts.env, PATH: `${node24Bin}${path.delimiter}${process.env.PATH ?? ''}` };
   // npm's own variables would point code-server's node at the wrong prefix.
-  for (const k of Object.keys(env)) if (k.startsWith('npm_')) delete env[k];
+  const env = cleanNpmEnv({ ...process.env, ...opts.env, PATH: `${node24Bin}${path.delimiter}${process.env.PATH ?? ''}` });
   const child = spawnGroup(codeServerBin, args, { env });
   const tail = tailOf(child.stdout);
   const errTail = tailOf(child.stderr);

@@ -36,6 +36,7 @@ export function startEngine(opts?: { model?: string; timeoutMs?: number; log?: (
 export function makeTemp(prefix: string): string;
 export function removeTemp(dir: string | undefined): void;
 export function completionSettings(endpoint: string, extra?: Record<string, unknown>): Record<string, unknown>;
+export function quietSettings(extra?: Record<string, unknown>): Record<string, unknown>;
 export function prepareWorkspace(src: string, settings: Record<string, unknown>, prefix?: string): { dir: string; workspace: string };
 
 export interface CodeServerHandle {
@@ -60,3 +61,9 @@ export function workbenchUrl(port: number, folder: string, dev?: { extensionDeve
 export const chromiumArgs: string[];
 export function launchBrowser(opts?: { viewport?: { width: number; height: number } }): Promise<{ context: BrowserContext; page: Page; close(): Promise<void> }>;
 export function consoleText(msg: ConsoleMessage): Promise<string>;
+
+export function cleanNpmEnv(env?: NodeJS.ProcessEnv): NodeJS.ProcessEnv;
+export function ensureSystemPackages(): Promise<string | undefined>;
+export function ensureTestTools(): Promise<string | undefined>;
+/** Builds a .vsix: the universal package, or with `target` the per-platform one with the embedded engine. */
+export function packageVsix(opts?: { target?: string; out?: string; skipBuild?: boolean }): Promise<string>;

@@ -5,3 +5,5 @@ export * from './engine.mjs';
 export * from './workspace.mjs';
 export * from './codeServer.mjs';
 export * from './browser.mjs';
+export * from './testTools.mjs';
+export { packageVsix } from '../package.mjs';

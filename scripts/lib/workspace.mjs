@@ -22,6 +22,13 @@ export function completionSettings(endpoint, extra = {}) {
       { name: 'tiny-prefix', endpoint, template: 'prefix-only', maxTokens: 16 },
     ],
     'completionLab.activeProfile': 'tiny',
+    ...quietSettings(extra),
+  };
+}
+
+/** Settings that keep the workbench quiet and the test in control of saving. */
+export function quietSettings(extra = {}) {
+  return {
     'files.autoSave': 'off',
     'workbench.startupEditor': 'none',
     'chat.disableAIFeatures': true,

@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { runComparison, selectCases, toJson, toMarkdown, type ComparisonReport, type GpuWindowSource } from '../core/compare';
 import type { ModelProfile } from '../core/profiles';
+import type { ContextBuilder } from '../core/pipeline/completeAt';
 import type { RecordStore } from '../core/store/recordStore';
 import type { ComparisonView } from '../protocol';
 import { config } from './config';
@@ -25,6 +26,8 @@ export interface ComparisonDeps {
   reportsDir: string;
   apiKeyFor: (p: ModelProfile) => Promise<string | undefined>;
   onReport: (view: ComparisonView) => void;
+  /** Where prompts are built (a worker thread, off the editor's event loop). */
+  context?: ContextBuilder;
 }
 
 const DEFAULT_CASES = 30;
@@ -83,6 +86,7 @@ export async function runComparisonCommand(deps: ComparisonDeps, args: Compariso
           signal: controller.signal,
           ...(sampler ? { gpuSampler: sampler } : {}),
           apiKeyFor: deps.apiKeyFor,
+          ...(deps.context ? { context: deps.context } : {}),
           onProgress: (done, total, current) => {
             const pct = (done / total) * 100;
             progress.report({ increment: pct - last, message: `${current.profile}: ${done}/${total}` });

@@ -3,7 +3,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { destroyAgents } from '../core/client/agent';
-import { warmTokenizer } from '../core/context/tokenizer';
 import { RecordStore } from '../core/store/recordStore';
 import { ActiveProfileHolder } from './activeProfile';
 import type { CompletionLabApi } from './api';
@@ -21,11 +20,17 @@ import { PanelModel } from './panelModel';
 import { CompletionProvider } from './provider';
 import { Recorder } from './recorder';
 import { ServerManager } from './servers';
+import { HostTiming } from './hostTiming';
+import { WorkerContextBuilder } from './workerContext';
 import { StatusBar } from './statusBar';
 
 export function activate(context: vscode.ExtensionContext): CompletionLabApi | undefined {
+  const timing = new HostTiming();
+  context.subscriptions.push(timing);
   try {
-    return start(context);
+    const api = start(context, timing);
+    timing.activated();
+    return api;
   } catch (err) {
     const msg = `Completion Lab failed to start: ${errorText(err)}`;
     log().error(err instanceof Error ? (err.stack ?? msg) : msg);
@@ -34,7 +39,7 @@ export function activate(context: vscode.ExtensionContext): CompletionLabApi | u
   }
 }
 
-function start(context: vscode.ExtensionContext): CompletionLabApi {
+function start(context: vscode.ExtensionContext, timing: HostTiming): CompletionLabApi {
   const sub = <T extends vscode.Disposable>(d: T): T => (context.subscriptions.push(d), d);
   sub(log()).info(`Completion Lab ${String(context.extension.packageJSON.version)} starting (${vscode.env.appName} ${vscode.version}, ${vscode.env.remoteName ?? 'local'}).`);
   const storage = context.globalStorageUri.fsPath;
@@ -46,8 +51,10 @@ function start(context: vscode.ExtensionContext): CompletionLabApi {
   const active = sub(new ActiveProfileHolder({ stats, keys, watch: gpu }));
   sub(toDisposable(destroyAgents));
   const panel = new PanelModel(store, stats, path.join(storage, 'reports'));
+  // Prompts are built (and tokens counted) in a worker thread: the tokenizer never blocks the host.
+  const contextBuilder = sub(new WorkerContextBuilder(path.join(context.extensionPath, 'dist', 'contextWorker.js')));
   const outcomes = sub(new OutcomeTracker(() => store, () => config.keptDelayMs()));
-  const provider = sub(new CompletionProvider({ active: () => active.current, outcomes, recorder: new Recorder(store, gpu, panel, stats) }));
+  const provider = sub(new CompletionProvider({ active: () => active.current, outcomes, recorder: new Recorder(store, gpu, panel, stats), context: contextBuilder }));
   sub(vscode.languages.registerInlineCompletionItemProvider({ pattern: '**' }, provider));
   const statusBar = sub(new StatusBar(stats, {
     enabled: () => config.enabled(),
@@ -59,7 +66,7 @@ function start(context: vscode.ExtensionContext): CompletionLabApi {
     gpu.refresh();
   };
   const runComparison = (args?: ComparisonArgs) => runComparisonCommand({
-    store, reportsDir: panel.reportsDir, sampler: () => gpu.sampler, apiKeyFor: (p) => keys.get(p), onReport: (view) => panel.setComparison(view),
+    store, reportsDir: panel.reportsDir, sampler: () => gpu.sampler, apiKeyFor: (p) => keys.get(p), context: contextBuilder, onReport: (view) => panel.setComparison(view),
   }, args);
   const clearCaches = () => { provider.clearCache(); panel.forget(); };
   for (const d of registerCommands({ store, servers: sub(new ServerManager(context.extensionPath)), showPanel, clearCaches, keys, runComparison })) sub(d);
@@ -69,24 +76,14 @@ function start(context: vscode.ExtensionContext): CompletionLabApi {
     store: () => { store.setRecording({ recordSource: config.recording() }); void store.setMaxBytes(config.storeMaxBytes()).catch((err) => log().warn(`Store: ${errorText(err)}`)); },
     any: () => statusBar.schedule(),
   }));
-  sub(warmTokenizerSoon());
+  // Load the tokenizer now (in the worker) rather than on the first keystroke.
+  contextBuilder.warm().catch((err: unknown) => log().warn(`Tokenizer: ${errorText(err)}`));
   return {
     records: async () => { await store.flush(); return (await store.readAll()).records; },
     status: () => statusBar.current && { text: statusBar.current.text, tooltip: statusBar.current.tooltip },
     counters: () => ({ requests: provider.requests, cacheHits: provider.cacheHits }),
+    hostTiming: () => timing.snapshot(contextBuilder.built),
   };
-}
-
-/** Loads the tokenizer now rather than on the first keystroke. */
-function warmTokenizerSoon(): vscode.Disposable {
-  const timer = setTimeout(() => {
-    try {
-      warmTokenizer();
-    } catch (err) {
-      log().warn(`Tokenizer: ${errorText(err)}`);
-    }
-  }, 0);
-  return toDisposable(() => clearTimeout(timer));
 }
 
 export function deactivate(): void {

@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import { DEFAULT_KEY_WINDOW, type KeyWindow } from '../core/cache/cacheKey';
 import { CompletionCache } from '../core/cache/completionCache';
 import { ClientError } from '../core/client/errors';
-import { completeAt } from '../core/pipeline/completeAt';
+import { completeAt, type ContextBuilder } from '../core/pipeline/completeAt';
 import type { CompletionRecord, Outcome } from '../core/store/record';
 import type { ActiveProfile } from './activeProfile';
 import { config } from './config';
@@ -30,6 +30,8 @@ export interface ProviderDeps {
   outcomes: OutcomeTracker;
   /** Every request that reached the server leaves one record through it. */
   recorder: Recorder;
+  /** Where prompts are built: a worker thread, so tokenizing never blocks the editor. */
+  context?: ContextBuilder;
 }
 
 /** Where in which document a request was made. */
@@ -126,6 +128,7 @@ export class CompletionProvider extends Disposable implements vscode.InlineCompl
         budgetTokens: config.contextTokens(),
         signal: flight.controller.signal,
         apiKey: await active.apiKey(),
+        ...(this.deps.context ? { context: this.deps.context } : {}),
       });
       const t = out.result.timings;
       record = { ...base, prefix: out.context.prefix, suffix: out.context.suffix, promptTokens: out.context.promptTokens ?? t.promptTokens, timings: t };

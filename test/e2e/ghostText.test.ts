@@ -1,10 +1,11 @@
-// The user's path, in a real browser: the packaged extension in code-server, the embedded
-// engine serving. Type code, see ghost text, accept it with Tab, find it in the saved file,
-// read TTFT from the status bar. The screenshot it takes is the README's.
+// The user's path, in a real browser: the linux-x64 package installed alone in code-server,
+// its embedded engine started with "Start model servers". Type code, see ghost text, accept
+// it with Tab, find it in the saved file, read TTFT from the status bar. The screenshot it
+// takes is the README's.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { quickOpen, readmePicture, recordFailure, resultsDir, startSession, statusItem, type Session } from './session';
+import { quickOpen, readmePicture, recordFailure, resultsDir, runCommand, startSession, statusItem, type Session } from './session';
 
 const ghostSelector = '.ghost-text-decoration, .ghost-text-decoration-preview';
 
@@ -23,7 +24,7 @@ describe('e2e: ghost text in the browser', function () {
   let s: Session | undefined;
 
   before(async () => {
-    s = await startSession();
+    s = await startSession('linux-x64');
   });
 
   afterEach(async function () {
@@ -39,6 +40,15 @@ describe('e2e: ghost text in the browser', function () {
     // The extension activates on startup finished; its status bar item says it is up.
     // Typing before that would only show that keystrokes before activation are lost.
     await statusItem(page).waitFor({ timeout: 120000 });
+    // The engine comes from the package alone: nothing of the checkout above it.
+    assert.ok(fs.existsSync(path.join(s!.extensionDir, 'node_modules', 'node-llama-cpp', 'package.json')), 'the package carries node-llama-cpp');
+    for (let dir = path.dirname(s!.extensionDir); dir !== path.dirname(dir); dir = path.dirname(dir)) {
+      assert.ok(!fs.existsSync(path.join(dir, 'node_modules')), `${dir} has a node_modules folder the engine could load from`);
+    }
+    await runCommand(page, 'Completion Lab: Start model servers');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Embedded engine' }).first().waitFor({ timeout: 15000 });
+    await page.keyboard.press('Enter');
+    await page.locator('.notifications-toasts', { hasText: /embedded engine ready at http/ }).waitFor({ timeout: 180000 });
     await quickOpen(page, 'main.py');
     const editor = page.locator('.monaco-editor[data-uri$="main.py"]');
     // Click at the end of the file's last code line, then start a new top-level line.

@@ -1,6 +1,11 @@
-// One end-to-end session: the packaged .vsix installed into a fresh code-server, the tiny
-// embedded engine serving, a temp copy of sample-workspace, and headless Chromium on the
-// workbench. Suites call startSession() in before() and session.stop() in after().
+// One end-to-end session: a packaged .vsix installed into a fresh code-server, a temp copy
+// of sample-workspace, and headless Chromium on the workbench. Two packages, two user paths:
+//   'universal'  the package without the engine, talking to a server that is already running
+//                (the tiny embedded engine, started by the harness, stands in for vLLM)
+//   'linux-x64'  the per-platform package, unpacked under the temp dir (no node_modules of the
+//                checkout anywhere above it); the test starts its own embedded engine with
+//                the command palette, as a user does
+// Suites call startSession() in before() and session.stop() in after().
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -14,26 +19,30 @@ export async function loadHarness(): Promise<Harness> {
   return (await import(pathToFileURL(path.join(repoRoot, 'scripts', 'lib', 'harness.mjs')).href)) as Harness;
 }
 
+export type PackageKind = 'universal' | 'linux-x64';
+
 export interface Session {
   page: Page;
   /** The temp workspace folder code-server has open (files on disk can be read back). */
   workspace: string;
-  engineUrl: string;
+  /** The folder the extension was unpacked into. */
+  extensionDir: string;
   stop(): Promise<void>;
 }
 
-/** Builds the .vsix (production bundle) and installs it the way VS Code lays it out. */
-async function installVsix(h: Harness, extensionsDir: string): Promise<void> {
-  const vsix = path.join(repoRoot, 'dist-vsix', `${h.packageJson().name}-${h.packageJson().version}.vsix`);
-  await h.mustRun(process.execPath, [path.join(repoRoot, 'scripts', 'package.mjs')], { cwd: repoRoot });
+/** Builds the .vsix (production bundle) and unpacks it the way VS Code lays it out. */
+async function installVsix(h: Harness, kind: PackageKind, extensionsDir: string): Promise<string> {
+  const vsix = await h.packageVsix(kind === 'universal' ? {} : { target: kind });
   const unpacked = path.join(extensionsDir, '.unpacked');
   // `unzip` rather than a zip library: the e2e tier already needs Debian tools (chromium).
   await h.mustRun('unzip', ['-q', '-o', vsix, 'extension/*', '-d', unpacked]);
-  fs.renameSync(path.join(unpacked, 'extension'), path.join(extensionsDir, h.installedFolderName()));
+  const dir = path.join(extensionsDir, h.installedFolderName());
+  fs.renameSync(path.join(unpacked, 'extension'), dir);
   fs.rmSync(unpacked, { recursive: true, force: true });
+  return dir;
 }
 
-export async function startSession(): Promise<Session> {
+export async function startSession(kind: PackageKind = 'universal'): Promise<Session> {
   const h = await loadHarness();
   h.killGroupsOnExit();
   const stops: (() => Promise<void> | void)[] = [];
@@ -41,26 +50,42 @@ export async function startSession(): Promise<Session> {
     for (const s of stops.reverse()) await Promise.resolve(s()).catch((e: Error) => console.error(`[e2e] cleanup: ${e.message}`));
   };
   try {
-    const engine = await h.startEngine();
-    stops.push(() => engine.stop());
-    const { dir, workspace } = h.prepareWorkspace(path.join(repoRoot, 'sample-workspace'), h.completionSettings(engine.url), 'e2e');
+    let settings = h.quietSettings();
+    if (kind === 'universal') {
+      const engine = await h.startEngine();
+      stops.push(() => engine.stop());
+      settings = h.completionSettings(engine.url);
+    }
+    const { dir, workspace } = h.prepareWorkspace(path.join(repoRoot, 'sample-workspace'), settings, 'e2e');
     stops.push(() => h.removeTemp(dir));
     const extensionsDir = path.join(dir, 'exts');
     fs.mkdirSync(extensionsDir, { recursive: true });
-    await installVsix(h, extensionsDir);
+    const extensionDir = await installVsix(h, kind, extensionsDir);
     const server = await h.startCodeServer({ workspace, userDataDir: path.join(dir, 'user-data'), extensionsDir });
     stops.push(() => server.stop());
     const browser = await h.launchBrowser();
     stops.push(() => browser.close());
     const { page } = browser;
     page.on('pageerror', (err: Error) => console.error(`[e2e] page error: ${err.message}`));
-    await page.goto(h.workbenchUrl(server.port, workspace));
+    // A busy machine loads the workbench slowly (Playwright's 30 s default was seen to expire).
+    await page.goto(h.workbenchUrl(server.port, workspace), { timeout: 120000 });
     await page.waitForSelector('#workbench\\.parts\\.statusbar', { timeout: 120000 });
-    return { page, workspace, engineUrl: engine.url, stop };
+    return { page, workspace, extensionDir, stop };
   } catch (err) {
     await stop();
     throw err;
   }
+}
+
+/** Runs a command from the command palette (F1), waiting for its row before Enter. */
+export async function runCommand(page: Page, title: string): Promise<void> {
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: 10000 });
+  await input.fill(`>${title}`);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 15000 });
+  await page.keyboard.press('Enter');
 }
 
 /** Opens a workspace file through Quick Open, the way a user does. */

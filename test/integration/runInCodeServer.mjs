@@ -73,7 +73,8 @@ async function main() {
       });
     });
     page.on('pageerror', (err) => console.error(`[integration] page error: ${err.message}`));
-    await page.goto(workbenchUrl(server.port, workspace, { extensionDevelopmentPath: repoRoot, extensionTestsPath: testsPath }));
+    // The workbench loads slowly on a busy 2-core machine: Playwright's 30 s default was seen to expire.
+    await page.goto(workbenchUrl(server.port, workspace, { extensionDevelopmentPath: repoRoot, extensionTestsPath: testsPath }), { timeout: 120000 });
     // The counts come from the results file the suites write (see test/integration/index.ts);
     // the console output is only for people reading the log.
     const code = await exitCode;

@@ -1,13 +1,14 @@
 #!/usr/bin/env node
 // A stand-in `nvidia-smi` for tests and benches: it REPLAYS real output captured on an H200
-// (../shared/fixtures/nvidia-smi/), it does not make numbers up.
+// (test/fixtures/nvidia-smi/), it does not make numbers up, and it invents no failures: a
+// test that needs a dying tool kills this process for real.
 //   --query-gpu=F1,F2,... -lms N  prints the lines of h200-trace-excerpt.csv, only the fields
 //                                 asked (in the order asked), at the trace's own pace, looping
 //   --query-gpu=...               (no loop) prints the first trace line
 //   --query-compute-apps=...      prints h200-apps-load.csv (h200-apps-idle.csv with REPLAY_NVIDIA_SMI_APPS=idle)
-// An unknown field gets the real rc-2 answer (invalid-field-rc2.txt's text), exit code 2.
-// Env: REPLAY_NVIDIA_SMI_FIXTURES (fixture dir, required), REPLAY_NVIDIA_SMI_EXIT_AFTER=K
-// (die with exit code 1 after K lines, to test restarts), REPLAY_NVIDIA_SMI_LOG=file (one
+// The captured unknown field (`bogus.field`) gets the real rc-2 answer, invalid-field-rc2.txt,
+// exit code 2. Anything never captured is refused (exit 3) with a message naming the stand-in.
+// Env: REPLAY_NVIDIA_SMI_FIXTURES (fixture dir, required), REPLAY_NVIDIA_SMI_LOG=file (one
 // line per invocation: "<pid> <args>", to count spawns).
 'use strict';
 const fs = require('node:fs');
@@ -32,14 +33,21 @@ if (format !== undefined && format !== 'csv,noheader,nounits') {
   process.exit(3);
 }
 
+/** Only the unknown field that was captured is answered as nvidia-smi would. */
+function unknownField(field) {
+  if (field === 'bogus.field') {
+    process.stdout.write(read('invalid-field-rc2.txt'));
+    process.exit(2);
+  }
+  process.stderr.write(`replay nvidia-smi: no capture for field "${field}"\n`);
+  process.exit(3);
+}
+
 const apps = argValue('--query-compute-apps=');
 if (apps !== undefined) {
   const known = ['pid', 'process_name', 'used_memory'];
   const bad = apps.split(',').find((f) => !known.includes(f));
-  if (bad) {
-    process.stdout.write(read('invalid-field-rc2.txt').replace('bogus.field', bad));
-    process.exit(2);
-  }
+  if (bad) unknownField(bad);
   process.stdout.write(read(process.env.REPLAY_NVIDIA_SMI_APPS === 'idle' ? 'h200-apps-idle.csv' : 'h200-apps-load.csv'));
   process.exit(0);
 }
@@ -52,10 +60,7 @@ if (query === undefined) {
 const traceFields = ['timestamp', ...read('QUERY.txt').trim().split(',')];
 const asked = query.split(',');
 const bad = asked.find((f) => !traceFields.includes(f));
-if (bad) {
-  process.stdout.write(read('invalid-field-rc2.txt').replace('bogus.field', bad));
-  process.exit(2);
-}
+if (bad) unknownField(bad);
 const rows = read('h200-trace-excerpt.csv').split('\n').filter((l) => l.trim()).map((l) => l.split(', '));
 const project = (cells) => asked.map((f) => cells[traceFields.indexOf(f)]).join(', ') + '\n';
 const tsOf = (cells) => {
@@ -68,17 +73,10 @@ if (loopIdx < 0) {
   process.stdout.write(project(rows[0]));
   process.exit(0);
 }
-const exitAfter = Number(process.env.REPLAY_NVIDIA_SMI_EXIT_AFTER || 0);
-let printed = 0;
 let i = 0;
 const tick = () => {
   const cells = rows[i % rows.length];
   process.stdout.write(project(cells));
-  printed++;
-  if (exitAfter && printed >= exitAfter) {
-    process.stderr.write(`replay nvidia-smi: exiting after ${printed} lines (REPLAY_NVIDIA_SMI_EXIT_AFTER)\n`);
-    process.exit(1);
-  }
   const next = rows[(i + 1) % rows.length];
   // The trace's own spacing (~100 ms); across the loop's wrap, 100 ms.
   const gap = (i + 1) % rows.length === 0 ? 100 : Math.max(10, tsOf(next) - tsOf(cells));

@@ -5,11 +5,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 export const repoRoot = path.resolve(__dirname, '..', '..', '..');
-export const nvidiaFixtures = path.resolve(repoRoot, '..', 'shared', 'fixtures', 'nvidia-smi');
+/** Real nvidia-smi output captured on an H200 (see its README). */
+export const nvidiaFixtures = path.join(repoRoot, 'test', 'fixtures', 'nvidia-smi');
 
 export interface ReplayOptions {
-  /** Die (exit code 1) after this many lines of the loop. */
-  exitAfterLines?: number;
   /** Which apps fixture to print. */
   apps?: 'load' | 'idle';
   /** Keep only the temp dir on PATH (plus node's own dir), so no real GPU tool is found. */
@@ -45,7 +44,6 @@ export function installReplayNvidiaSmi(opts: ReplayOptions = {}): ReplayInstall 
     REPLAY_NVIDIA_SMI_FIXTURES: nvidiaFixtures,
     REPLAY_NVIDIA_SMI_LOG: logFile,
   };
-  if (opts.exitAfterLines) env['REPLAY_NVIDIA_SMI_EXIT_AFTER'] = String(opts.exitAfterLines);
   if (opts.apps === 'idle') env['REPLAY_NVIDIA_SMI_APPS'] = 'idle';
   return {
     dir,

@@ -87,18 +87,21 @@ describe('GpuSampler with the replaying nvidia-smi', function () {
   });
 
   it('restarts a child that died, with backoff reported as a state, and samples again', async () => {
-    replay = installReplayNvidiaSmi({ exitAfterLines: 3 });
+    replay = installReplayNvidiaSmi();
     sampler = new GpuSampler({ env: replay.env, intervalMs: 200 });
     const states: SamplerState[] = [];
     const samples: GpuSample[] = [];
     sampler.onState((s) => states.push(s));
     sampler.onSample((s) => samples.push(s));
     const hold = sampler.acquire();
+    await waitFor('three samples', () => samples.length >= 3);
+    const firstPid = states.find((s) => s.kind === 'running')!.pid!;
+    // A real death of the tool (as when the driver is reloaded), not a scripted one.
+    process.kill(firstPid, 'SIGKILL');
     const restarting = await waitFor('a restarting state', () => states.find((s) => s.kind === 'restarting'));
     assert.equal(restarting.retryInMs, 1000);
-    assert.match(restarting.message!, /exit code 1/);
+    assert.match(restarting.message!, /killed by SIGKILL/);
     const beforeRestart = samples.length;
-    const firstPid = states.find((s) => s.kind === 'running')!.pid!;
     await waitFor('a new child', () => states.some((s) => s.kind === 'running' && s.pid !== firstPid));
     await waitFor('samples after the restart', () => samples.length > beforeRestart);
     assert.ok(replay.invocations().filter((l) => l.includes('-lms')).length >= 2);

@@ -4,8 +4,8 @@ import * as path from 'node:path';
 import { parseGpuCsv } from '../../src/core/gpu/nvidiaSmi';
 import type { CompletionRecord } from '../../src/core/store/record';
 import { renderStatus } from '../../src/extension/statusModel';
+import { nvidiaFixtures as fixtures } from '../support/replay-nvidia-smi';
 
-const fixtures = path.resolve(__dirname, '..', '..', '..', '..', 'shared', 'fixtures', 'nvidia-smi');
 
 function record(over: Partial<CompletionRecord>): CompletionRecord {
   return { v: 1, kind: 'completion', id: 'x', ts: 0, profile: 'p', model: 'm', endpoint: 'e', template: 'qwen-fim', languageId: 'python', pathHash: 'h', outcome: 'shown', ...over };

@@ -6,8 +6,7 @@
 // reached is reported with its error; the others still run.
 import { isAbort } from '../client/errors';
 import { listModels, pickServedModel } from '../client/models';
-import { warmTokenizer } from '../context/tokenizer';
-import { completeAt, resolveFor, type CompletionClient, type ResolvedProfile } from '../pipeline/completeAt';
+import { completeAt, inProcessContext, resolveFor, type CompletionClient, type ContextBuilder, type ResolvedProfile } from '../pipeline/completeAt';
 import type { ModelProfile } from '../profiles/types';
 import { fetchMetrics, metricsUrl } from '../server/metricsFetch';
 import { windowDelta, type ServerMetrics } from '../server/serverMetrics';
@@ -72,6 +71,8 @@ export interface RunComparisonOptions {
   warmupRequests?: number;
   /** Tests and benches may pass another client; default: the real streaming client. */
   client?: CompletionClient;
+  /** Where prompts are built (the extension: a worker thread); default in-process. */
+  context?: ContextBuilder;
 }
 
 export const DEFAULT_TTFT_SLO_MS = 300;
@@ -83,7 +84,8 @@ export async function runComparison(opts: RunComparisonOptions): Promise<Compari
   const total = opts.cases.length * opts.profiles.length;
   const progress = { done: 0 };
   // Load the tokenizer now (about a second, once), not inside the first profile's window.
-  warmTokenizer();
+  const context = opts.context ?? inProcessContext;
+  await context.warm();
   const gpuHold = opts.gpuSampler?.acquire();
   const profiles: ProfileResult[] = [];
   try {
@@ -136,6 +138,7 @@ async function runProfile(profile: ModelProfile, opts: RunComparisonOptions, ttf
       resolved,
       budgetTokens: opts.budgetTokens ?? DEFAULT_BUDGET_TOKENS,
       multiline: opts.multiline ?? true,
+      context: opts.context ?? inProcessContext,
       firstTokenTimeoutMs: opts.firstTokenTimeoutMs ?? 60_000,
       totalTimeoutMs: opts.totalTimeoutMs ?? 180_000,
       ...(opts.signal ? { signal: opts.signal } : {}),

@@ -1,7 +1,7 @@
 // Pure parsers for nvidia-smi's CSV query output (`--query-gpu`, `--query-compute-apps`).
 // Both `--format=csv,noheader,nounits` (what the sampler asks for) and the human format
 // with a header line and units (`0 %`, `143771 MiB`, `125.82 W`) are read; `[N/A]` and
-// `[Not Supported]` become null. Real outputs: ../shared/fixtures/nvidia-smi/.
+// `[Not Supported]` become null. Real outputs: test/fixtures/nvidia-smi/.
 import type { GpuProcess, GpuReading } from './types';
 
 /** The fields the sampler queries, in this order (same as fixtures/nvidia-smi/QUERY.txt). */

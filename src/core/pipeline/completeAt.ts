@@ -3,8 +3,9 @@
 // provider, the CLI and the comparison runner all call this, so they measure the same thing.
 import { streamCompletion } from '../client/stream';
 import type { CompletionRequest, CompletionResult } from '../client/types';
-import { buildContext, type BuiltContext } from '../context/buildContext';
+import { buildContext, type BuiltContext, type ContextInput } from '../context/buildContext';
 import { lineStartAt } from '../context/lines';
+import { warmTokenizer } from '../context/tokenizer';
 import { postProcess } from '../post/postProcess';
 import { resolveProfile } from '../profiles/resolve';
 import type { ServedModel } from '../client/models';
@@ -25,6 +26,19 @@ export interface ResolvedProfile {
   served: ServedModel;
 }
 
+/**
+ * Builds the prompt (tokenizer counts included). In-process by default (the CLI, tests);
+ * the extension passes one that runs in a worker thread, so loading the tokenizer and
+ * counting tokens never block the editor.
+ */
+export interface ContextBuilder {
+  build(input: ContextInput): BuiltContext | Promise<BuiltContext>;
+  /** Loads the tokenizer ahead of the first request. */
+  warm(): void | Promise<void>;
+}
+
+export const inProcessContext: ContextBuilder = { build: buildContext, warm: warmTokenizer };
+
 export interface CompleteAtInput {
   text: string;
   /** Cursor as a UTF-16 offset into `text`. */
@@ -42,6 +56,8 @@ export interface CompleteAtInput {
   firstTokenTimeoutMs?: number;
   totalTimeoutMs?: number;
   onText?: (delta: string) => void;
+  /** Where the prompt is built; default {@link inProcessContext}. */
+  context?: ContextBuilder;
 }
 
 export interface CompleteAtOutput {
@@ -79,7 +95,7 @@ export async function completeAt(input: CompleteAtInput): Promise<CompleteAtOutp
   const { effective, served } = input.resolved;
   const offset = Math.max(0, Math.min(input.offset, input.text.length));
   const template = effective.template === 'custom' ? { kind: effective.template, custom: effective.customTemplate! } : { kind: effective.template };
-  const context = buildContext({
+  const context = await (input.context ?? inProcessContext).build({
     text: input.text,
     offset,
     budgetTokens: input.budgetTokens,
