@@ -50,6 +50,10 @@ function start(context: vscode.ExtensionContext): CompletionLabApi {
     maxBytes: config.storeMaxBytes(),
     enabled: true,
     recordSource: config.recording(),
+    onProblem: (message) => {
+      out.warn(message);
+      void vscode.window.showWarningMessage(`Completion Lab: ${message}`);
+    },
   });
   const stats = sub(new LiveStats());
 
@@ -127,7 +131,11 @@ function start(context: vscode.ExtensionContext): CompletionLabApi {
     apiKey,
     record: (r: CompletionRecord) => {
       store.append(r);
-      sinceSnapshot.push(r);
+      // Only while the panel has a snapshot, and only what its table summarizes: no source text.
+      if (snapshot) {
+        const { prefix: _p, suffix: _s, shownText: _t, keptText: _k, ...timings } = r;
+        sinceSnapshot.push(timings);
+      }
     },
     gpuWindow: (t0, t1, firstTokenTs) => {
       const g = sampler.summarize(t0, t1, firstTokenTs);

@@ -50,3 +50,14 @@ export interface CompletionRecord {
   /** GPU stats joined by time (filled when a sampler was running). */
   gpu?: { vramAtFirstTokenMiB?: number; vramPeakMiB?: number; utilMeanPct?: number };
 }
+
+/**
+ * The fields a patch line may set. Patches are merged field by field from this list only:
+ * a line carrying `__proto__` or `constructor` (a hand-edited or hostile file) must not
+ * reach Object.assign, which would change the record's prototype.
+ */
+export const PATCHABLE_FIELDS = [
+  'ts', 'profile', 'model', 'endpoint', 'template', 'languageId', 'pathHash', 'prefix', 'suffix', 'promptTokens',
+  'keystrokeToRequestMs', 'ttftMs', 'e2eMs', 'tpotMs', 'decodeTokensPerSec', 'outputTokens', 'timeToShownMs',
+  'shownText', 'outcome', 'acceptedChars', 'tokensAfterCancel', 'error', 'keptText', 'gpu',
+] as const satisfies readonly (keyof CompletionRecord)[];
