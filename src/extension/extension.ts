@@ -43,7 +43,10 @@ function start(context: vscode.ExtensionContext, timing: HostTiming): Completion
   const sub = <T extends vscode.Disposable>(d: T): T => (context.subscriptions.push(d), d);
   sub(log()).info(`Completion Lab ${String(context.extension.packageJSON.version)} starting (${vscode.env.appName} ${vscode.version}, ${vscode.env.remoteName ?? 'local'}).`);
   const storage = context.globalStorageUri.fsPath;
-  const store = new RecordStore({ dir: path.join(storage, 'records'), maxBytes: config.storeMaxBytes(), enabled: true, recordSource: config.recording() });
+  const store = new RecordStore({
+    dir: path.join(storage, 'records'), maxBytes: config.storeMaxBytes(), enabled: true, recordSource: config.recording(),
+    onProblem: (message) => { log().warn(message); void vscode.window.showWarningMessage(`Completion Lab: ${message}`); },
+  });
   sub(toDisposable(() => void store.flush().catch(() => undefined)));
   const stats = sub(new LiveStats());
   const keys = new ApiKeys(context.secrets);

@@ -92,15 +92,17 @@ export class OutcomeTracker extends Disposable {
     t.done = true;
     this.store()?.update(t.recordId, { outcome, acceptedChars: t.accepted });
     this.onOutcome(t.recordId, outcome);
+    // The store's epoch now: a Clear before the timer fires makes the store drop the kept text.
+    const epoch = this.store()?.epoch;
     const timer = setTimeout(() => {
       this.keptTimers.delete(timer);
-      void this.captureKept(t);
+      void this.captureKept(t, epoch);
     }, this.keptDelayMs());
     this.keptTimers.add(timer);
   }
 
   /** The text now at the spot, as many lines as the suggestion had: what the developer kept. */
-  private async captureKept(t: Tracked): Promise<void> {
+  private async captureKept(t: Tracked, epoch: number | undefined): Promise<void> {
     if (this.byDoc.get(t.uri) === t) this.byDoc.delete(t.uri);
     const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === t.uri);
     if (!doc || doc.isClosed) return;
@@ -108,6 +110,6 @@ export class OutcomeTracker extends Disposable {
     const lines = t.text.split('\n').length;
     const endLine = Math.min(doc.lineCount - 1, start.line + lines - 1);
     const kept = doc.getText(new vscode.Range(start, doc.lineAt(endLine).range.end));
-    this.store()?.update(t.recordId, { keptText: kept });
+    this.store()?.update(t.recordId, { keptText: kept }, epoch);
   }
 }

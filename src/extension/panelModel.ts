@@ -32,7 +32,10 @@ export class PanelModel {
 
   /** A record just written to the store. */
   added(record: CompletionRecord): void {
-    this.sinceSnapshot.push(record);
+    // Only while a snapshot exists, and only what the panel summarizes: never source text.
+    if (!this.snapshot) return;
+    const { prefix: _p, suffix: _s, shownText: _t, keptText: _k, ...kept } = record;
+    this.sinceSnapshot.push(kept);
   }
 
   /** A comparison finished: it is the one shown from now on. */

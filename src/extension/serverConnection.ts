@@ -84,6 +84,9 @@ export class ServerConnection {
     if (unreachable) {
       this.info = undefined;
       this.fail(errorText(err), 'unreachable');
+    } else if (!(err instanceof ClientError)) {
+      // Not an answer from the server (secret storage, a bug): back off and log once per streak.
+      this.fail(`Completions paused: ${errorText(err)}`, 'error');
     } else {
       log().warn(`Completion failed: ${errorText(err)}`);
       if (err instanceof ClientError && err.kind === 'unknown-model') this.info = undefined;

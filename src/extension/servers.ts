@@ -1,11 +1,13 @@
 // Starting and stopping model servers from the editor: the embedded llama.cpp engine
 // (run with the extension host's own runtime, never whatever `node` is on PATH) and the
 // profiles' launch commands (e.g. `vllm serve ...`). vLLM instances sharing one GPU must
-// start one after another, so each waits for /health 200 before the next begins.
-import { spawn, type ChildProcess } from 'node:child_process';
+// start one after another, so each waits for /health 200 before the next begins. Both run
+// under core's launcher, so they exit with the editor even when it is killed.
+import type { ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
 import * as vscode from 'vscode';
+import { launch, launchShell, type Launched } from '../core/server/launcher';
 import { probeServer, serverRoot } from '../core/server/probe';
 import type { ModelProfile } from '../core/profiles';
 import { Disposable } from './dispose';
@@ -15,7 +17,9 @@ export interface RunningServer {
   label: string;
   url?: string;
   model?: string;
+  /** The guard process (its stdout/stderr are the server's). */
   child: ChildProcess;
+  launched: Launched;
 }
 
 const HEALTH_POLL_MS = 500;
@@ -37,12 +41,9 @@ export class ServerManager extends Disposable {
     const cli = path.join(this.extensionPath, 'dist', 'cli.js');
     const args = [cli, 'serve', '--port', '0', ...(modelPath ? ['--model', modelPath] : ['--tiny'])];
     // Under desktop VS Code process.execPath is Electron: run it as plain Node.
-    const child = spawn(process.execPath, args, {
-      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true,
-    });
-    const server: RunningServer = { label: `embedded engine (${modelPath ? path.basename(modelPath) : 'tiny test model'})`, child };
+    const launched = launch(process.execPath, args, { env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } });
+    const child = launched.child;
+    const server: RunningServer = { label: `embedded engine (${modelPath ? path.basename(modelPath) : 'tiny test model'})`, child, launched };
     this.track(server);
     const stderr: string[] = [];
     readline.createInterface({ input: child.stderr! }).on('line', (l) => {
@@ -57,14 +58,18 @@ export class ServerManager extends Disposable {
         reject(new Error(`${why}${stderr.length ? `\n${stderr.slice(-5).join('\n')}` : ''}`));
       };
       token?.onCancellationRequested(() => fail('Cancelled.'));
-      child.once('error', (e) => fail(`Could not start the embedded engine: ${e.message}`));
-      child.once('exit', (code) => fail(`The embedded engine exited (code ${code}) before it was ready.`));
+      const onError = (e: Error) => fail(`Could not start the embedded engine: ${e.message}`);
+      const onEarlyExit = (code: number | null) => fail(`The embedded engine exited (code ${code}) before it was ready.`);
+      child.once('error', onError);
+      child.once('exit', onEarlyExit);
       lines.once('line', (l) => {
         try {
           const ready = JSON.parse(l) as { url: string; model: string };
           server.url = ready.url;
           server.model = ready.model;
-          child.removeAllListeners('exit');
+          // Only our own listener: the tracker's must stay, or a crashed engine stays "running".
+          child.off('exit', onEarlyExit);
+          child.off('error', onError);
           child.once('exit', (code) => log().warn(`The embedded engine exited (code ${code}).`));
           resolve(server);
         } catch {
@@ -77,8 +82,9 @@ export class ServerManager extends Disposable {
   /** A profile's launch command, then /health until 200 (connection refused = still loading). */
   async startLaunchCommand(profile: ModelProfile, token?: vscode.CancellationToken, timeoutMs = 15 * 60_000): Promise<RunningServer> {
     const command = profile.launchCommand!;
-    const child = spawn(command, { shell: true, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-    const server: RunningServer = { label: `${profile.name}: ${command}`, url: profile.endpoint, child };
+    const launched = launchShell(command);
+    const child = launched.child;
+    const server: RunningServer = { label: `${profile.name}: ${command}`, url: profile.endpoint, child, launched };
     this.track(server);
     for (const s of [child.stdout!, child.stderr!]) readline.createInterface({ input: s }).on('line', (l) => log().info(`[${profile.name}] ${l}`));
     let exited: number | null | undefined;
@@ -104,7 +110,7 @@ export class ServerManager extends Disposable {
   stop(server: RunningServer): void {
     const i = this.running.indexOf(server);
     if (i >= 0) this.running.splice(i, 1);
-    killGroup(server.child);
+    server.launched.stop().catch((e: unknown) => log().warn(`Could not stop ${server.label}: ${errorText(e)}`));
   }
 
   stopAll(): number {
@@ -119,19 +125,5 @@ export class ServerManager extends Disposable {
       const i = this.running.indexOf(server);
       if (i >= 0) this.running.splice(i, 1);
     });
-  }
-}
-
-/** Kill the whole process group: a shell's children (vLLM's workers) survive a plain SIGTERM. */
-function killGroup(child: ChildProcess): void {
-  if (child.pid === undefined || child.exitCode !== null) return;
-  try {
-    process.kill(-child.pid, 'SIGTERM');
-  } catch (e) {
-    try {
-      child.kill('SIGTERM');
-    } catch {
-      log().warn(`Could not stop process ${child.pid}: ${errorText(e)}`);
-    }
   }
 }

@@ -29,7 +29,10 @@ export interface ScriptedServer {
   close(): Promise<void>;
 }
 
-export async function startScriptedServer(script: Step[]): Promise<ScriptedServer> {
+/** One script for every request, or one per request (by its 0-based number and head). */
+export type Script = Step[] | ((request: number, head: string) => Step[]);
+
+export async function startScriptedServer(script: Script): Promise<ScriptedServer> {
   const sockets = new Set<net.Socket>();
   const bodies: unknown[] = [];
   const heads: string[] = [];
@@ -73,7 +76,9 @@ export async function startScriptedServer(script: Step[]): Promise<ScriptedServe
         bodies.push(body);
       }
       const rest = buffer.subarray(headerEnd + 4 + length);
-      void play(socket, script).then(() => {
+      void play(socket, typeof script === 'function' ? script(requests - 1, head) : script).then((completed) => {
+        // Cut short by the client closing: leave `started` set so 'close' counts it.
+        if (!completed) return;
         // A script that leaves the connection open serves the next request on it too
         // (keep-alive), so tests can see whether the client reuses connections.
         started = false;
@@ -105,9 +110,10 @@ export async function startScriptedServer(script: Step[]): Promise<ScriptedServe
   };
 }
 
-async function play(socket: net.Socket, script: Step[]): Promise<void> {
+/** Resolves false when the socket was gone before the script ended. */
+async function play(socket: net.Socket, script: Step[]): Promise<boolean> {
   for (const step of script) {
-    if (socket.destroyed) return;
+    if (socket.destroyed) return false;
     if ('write' in step) {
       await new Promise<void>((resolve) => socket.write(step.write, () => resolve()));
     } else if ('delay' in step) {
@@ -118,9 +124,10 @@ async function play(socket: net.Socket, script: Step[]): Promise<void> {
       socket.resetAndDestroy();
     } else {
       await new Promise<void>((resolve) => socket.once('close', () => resolve()));
-      return;
+      return true;
     }
   }
+  return true;
 }
 
 /** Status line and headers of a streamed SSE answer (no length: the body ends at close). */

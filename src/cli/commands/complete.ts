@@ -5,6 +5,7 @@
 import * as fs from 'node:fs';
 import { ClientError } from '../../core/client/errors';
 import { listModels, pickServedModel } from '../../core/client/models';
+import { DEFAULT_TOTAL_TIMEOUT_MS } from '../../core/client/stream';
 import { ContextError } from '../../core/context/buildContext';
 import { completeAt, resolveFor } from '../../core/pipeline/completeAt';
 import { languageIdForFile } from '../../core/pipeline/languageId';
@@ -35,6 +36,8 @@ timings: {ttftMs, e2eMs, tpotMs, decodeTokensPerSec, outputTokens}, finishReason
   --language ID         VS Code language id (default: from the file's extension)
   --single-line         show at most one line
   --seed N              sampling seed (for repeatable runs)
+  --timeout-ms N        give up when the whole completion takes longer (default 120000);
+                        no first token within 120000 ms also gives up
 
 An API key, if the server needs one, is read from the COMPLETION_LAB_API_KEY environment variable.`;
 
@@ -53,6 +56,7 @@ interface CompleteArgs {
   language?: string;
   singleLine: boolean;
   seed?: number;
+  timeoutMs?: number;
 }
 
 function parse(args: string[]): CompleteArgs | 'help' {
@@ -61,6 +65,7 @@ function parse(args: string[]): CompleteArgs | 'help' {
     ...stringOptions('endpoint', 'model', 'file', 'line', 'column', 'template', 'custom-template', 'max-tokens', 'temperature', 'top-p', 'budget', 'language'),
     'single-line': { type: 'boolean' },
     seed: { type: 'string' },
+    'timeout-ms': { type: 'string' },
   });
   if (values['help']) return 'help';
   const need = (name: string): string => {
@@ -99,6 +104,7 @@ function parse(args: string[]): CompleteArgs | 'help' {
   if (typeof values['top-p'] === 'string') out.topP = num('top-p', values['top-p'], 0.000001, 1);
   if (typeof values['language'] === 'string') out.language = values['language'];
   if (typeof values['seed'] === 'string') out.seed = int('seed', values['seed'], 0);
+  if (typeof values['timeout-ms'] === 'string') out.timeoutMs = int('timeout-ms', values['timeout-ms'], 1);
   return out;
 }
 
@@ -140,6 +146,7 @@ export async function run(args: string[]): Promise<number> {
       ...(apiKey ? { apiKey } : {}),
       ...(a.seed !== undefined ? { seed: a.seed } : {}),
       firstTokenTimeoutMs: 120_000,
+      totalTimeoutMs: a.timeoutMs ?? DEFAULT_TOTAL_TIMEOUT_MS,
     });
     const t = out.result.timings;
     const json = {

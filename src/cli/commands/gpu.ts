@@ -81,6 +81,7 @@ export async function run(args: string[]): Promise<number> {
   const sampler = new GpuSampler({ intervalMs: parsed.intervalMs, tool: parsed.tool });
   return new Promise<number>((resolve) => {
     let printed = 0;
+    let restartReported = false;
     let hold: { dispose(): void } | undefined;
     const finish = (code: number) => {
       process.off('SIGINT', onSignal);
@@ -105,7 +106,9 @@ export async function run(args: string[]): Promise<number> {
       } else if (st.kind === 'failed') {
         process.stderr.write(`completion-lab gpu: ${st.message}\n`);
         finish(1);
-      } else if (st.kind === 'restarting') {
+      } else if (st.kind === 'restarting' && !restartReported) {
+        // Once: the retries that follow would repeat it; giving up ends with 'failed' above.
+        restartReported = true;
         process.stderr.write(`completion-lab gpu: ${st.message}\n`);
       }
     });

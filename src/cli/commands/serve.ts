@@ -96,7 +96,7 @@ export async function run(args: string[]): Promise<number> {
   }
   log(`loaded ${servedModelName} in ${Math.round(performance.now() - loadStart)} ms: max_model_len ${engine.maxModelLen}, ${engine.parallel} parallel, ${engine.threads} threads, gpu ${engine.gpu || 'none (CPU)'}`);
 
-  const server = createEngineServer(engine, { log });
+  const server = createEngineServer(engine, { log, bindHost: host });
   await listen(server, port, host).catch(async (err: NodeJS.ErrnoException) => {
     await engine.dispose();
     throw new CliUsageError(err.code === 'EADDRINUSE' ? `Port ${port} on ${host} is in use; pass another --port (0 picks a free one).` : `Cannot listen on ${host}:${port}: ${err.message}`, 1);

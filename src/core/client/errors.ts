@@ -5,6 +5,7 @@ export type ClientErrorKind =
   | 'unreachable'
   | 'timeout-first-token'
   | 'timeout-total'
+  | 'too-large'
   | 'http'
   | 'prompt-too-long'
   | 'unknown-model'

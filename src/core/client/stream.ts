@@ -17,6 +17,21 @@ import type { CompletionRequest, CompletionResult, TimingMarks, Usage } from './
 /** Most of an HTTP error body we keep (errors are short; a proxy's HTML page is not). */
 const MAX_ERROR_BODY = 64 * 1024;
 
+/**
+ * Limits that apply when the caller sets none, so no caller (the editor, the CLI) can wait
+ * forever on a server that stalls, or hold an answer that never ends: a stream that stalled
+ * after one token hung the CLI, and a 200 MB answer to max_tokens 64 took 1.65 GB.
+ */
+export const DEFAULT_FIRST_TOKEN_TIMEOUT_MS = 60_000;
+export const DEFAULT_TOTAL_TIMEOUT_MS = 120_000;
+
+/** Text a server honouring max_tokens cannot exceed (a token is at most a few dozen characters). */
+export function streamCap(maxTokens: number): { chars: number; bytes: number } {
+  const chars = Math.max(16 * 1024, maxTokens * 128);
+  // SSE framing and JSON escapes (\uXXXX is 6 bytes per character) on top, per chunk.
+  return { chars, bytes: chars * 6 + maxTokens * 1024 + 64 * 1024 };
+}
+
 export async function streamCompletion(req: CompletionRequest): Promise<CompletionResult> {
   const url = apiUrl(req.endpoint, 'completions');
   if (req.signal?.aborted) throw abortedError(origin(url));
@@ -67,6 +82,9 @@ function attempt(req: CompletionRequest, url: URL, body: string, createParser: C
     let arrival = 0;
     let firstTokenTimer: NodeJS.Timeout | undefined;
     let totalTimer: NodeJS.Timeout | undefined;
+    const cap = streamCap(req.maxTokens);
+    if (req.maxTextChars !== undefined) cap.chars = req.maxTextChars;
+    let bytesIn = 0;
 
     const headers: http.OutgoingHttpHeaders = {
       'Content-Type': 'application/json',
@@ -97,6 +115,8 @@ function attempt(req: CompletionRequest, url: URL, body: string, createParser: C
       const timings = computeTimings(marks, usage);
       resolve({ text, finishReason, usage, marks, timings, chunkCount });
     };
+    const tooLarge = (what: string): ClientError =>
+      new ClientError('too-large', `${where} sent more than ${what} for max_tokens ${req.maxTokens} (model "${req.model}"), so the completion was stopped. The server is not honouring max_tokens; check it or its proxy.`, { endpoint: where });
     const midStream = (why: string): ClientError =>
       new ClientError('malformed-stream', `${where} ${why} before the completion finished. The server may have crashed or restarted; check its log and retry.`, { endpoint: where });
 
@@ -123,6 +143,12 @@ function attempt(req: CompletionRequest, url: URL, body: string, createParser: C
       res.on('data', (chunk: string) => {
         if (settled) return; // after [DONE] the rest is drained so the socket can be reused
         arrival = performance.now();
+        // Counted before parsing: one endless SSE line would otherwise grow the parser's buffer.
+        bytesIn += chunk.length;
+        if (bytesIn > cap.bytes) {
+          fail(tooLarge(`${cap.bytes} characters of stream data`));
+          return;
+        }
         parser.feed(chunk);
       });
       res.on('end', () => {
@@ -168,6 +194,10 @@ function attempt(req: CompletionRequest, url: URL, body: string, createParser: C
           if (choice['finish_reason'] !== null && choice['finish_reason'] !== undefined) finishReason = String(choice['finish_reason']);
           if (delta) {
             marks.lastContent = arrival;
+            if (text.length + delta.length > cap.chars) {
+              fail(tooLarge(`${cap.chars} characters`));
+              return;
+            }
             text += delta;
             try {
               req.onText?.(delta);
@@ -199,13 +229,13 @@ function attempt(req: CompletionRequest, url: URL, body: string, createParser: C
     });
 
     req.signal?.addEventListener('abort', onAbort, { once: true });
-    const firstTokenMs = req.firstTokenTimeoutMs ?? 0;
+    const firstTokenMs = req.firstTokenTimeoutMs ?? DEFAULT_FIRST_TOKEN_TIMEOUT_MS;
     if (firstTokenMs > 0) {
       firstTokenTimer = setTimeout(() => {
         fail(new ClientError('timeout-first-token', `No token from ${where} within ${firstTokenMs} ms (model "${req.model}"). The server may be overloaded or still loading; check it, or raise the first-token timeout.`, { endpoint: where }));
       }, firstTokenMs);
     }
-    const totalMs = req.totalTimeoutMs ?? 0;
+    const totalMs = req.totalTimeoutMs ?? DEFAULT_TOTAL_TIMEOUT_MS;
     if (totalMs > 0) {
       totalTimer = setTimeout(() => {
         fail(new ClientError('timeout-total', `The completion from ${where} took longer than ${totalMs} ms (model "${req.model}"), so it was stopped. Lower max tokens or raise the total timeout.`, { endpoint: where }));

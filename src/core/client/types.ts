@@ -16,10 +16,12 @@ export interface CompletionRequest {
   stopTokenIds?: number[];
   seed?: number;
   apiKey?: string;
-  /** Abort if no content chunk arrives within this many ms of t0 (0 = no limit). */
+  /** Abort if no content chunk arrives within this many ms of t0 (0 = no limit; default DEFAULT_FIRST_TOKEN_TIMEOUT_MS). */
   firstTokenTimeoutMs?: number;
-  /** Abort if the whole request takes longer than this (0 = no limit). */
+  /** Abort if the whole request takes longer than this (0 = no limit; default DEFAULT_TOTAL_TIMEOUT_MS). */
   totalTimeoutMs?: number;
+  /** Abort when more text than this streams in (default: streamCap(maxTokens)). */
+  maxTextChars?: number;
   /** Closing the connection aborts the request on the server and frees its KV cache. */
   signal?: AbortSignal;
   /** Called with each piece of text as it streams in. */

@@ -3,9 +3,11 @@
 
 const TYPES: Record<number, string> = {
   400: 'BadRequestError',
+  403: 'PermissionDeniedError',
   404: 'NotFoundError',
   405: 'MethodNotAllowed',
   413: 'BadRequestError',
+  415: 'BadRequestError',
   500: 'InternalServerError',
   503: 'ServiceUnavailableError',
 };

@@ -15,6 +15,27 @@ export interface CompletionOutcome extends GenerationResult {
   promptTokens: number;
 }
 
+/**
+ * More characters per token than any real text needs (code averages 3-4; long runs of one
+ * character merge into tokens of at most a few dozen). A prompt longer than maxModelLen
+ * times this cannot fit, so it is refused before tokenizing: tokenizing is synchronous
+ * native work on the event loop (10 MB took 26 s, and /health waited for it).
+ */
+export const MAX_CHARS_PER_TOKEN = 16;
+
+export function checkPromptChars(prompt: string, maxModelLen: number): void {
+  const limit = maxModelLen * MAX_CHARS_PER_TOKEN;
+  if (prompt.length > limit) {
+    throw badRequest(
+      `The prompt has ${prompt.length} characters; a prompt for this model (maximum context length ${maxModelLen} tokens) can have at most ${limit} characters. Send less context.`,
+      'prompt',
+    );
+  }
+}
+
+/** Characters tokenized per event-loop turn (a few ms of llama.cpp's tokenizer). */
+const TOKENIZE_PIECE_CHARS = 2048;
+
 export class Engine {
   readonly metrics: EngineMetrics;
   private readonly pool: SequencePool<LlamaContextSequence>;
@@ -60,6 +81,33 @@ export class Engine {
   }
 
   /**
+   * The same tokens as tokenize(), but a long text is tokenized in pieces with the event
+   * loop free in between: llama.cpp's tokenizer is synchronous native code (65k characters
+   * of code take over a second), and /health and other requests must not wait for it.
+   * Pieces end at a newline followed by a non-space character: Qwen's and Llama's
+   * pre-tokenizers always split there, so no token crosses a piece boundary.
+   */
+  async tokenizeAsync(text: string): Promise<Token[]> {
+    const nfc = text.normalize('NFC');
+    if (nfc.length <= TOKENIZE_PIECE_CHARS) return this.runtime.model.tokenize(nfc, true);
+    const out: Token[] = [];
+    let start = 0;
+    while (start < nfc.length) {
+      let end = nfc.length;
+      if (nfc.length - start > TOKENIZE_PIECE_CHARS) {
+        const cut = /\n(?=[^\s])/g;
+        cut.lastIndex = start + TOKENIZE_PIECE_CHARS;
+        const m = cut.exec(nfc);
+        if (m) end = m.index + 1;
+      }
+      for (const t of this.runtime.model.tokenize(nfc.slice(start, end), true)) out.push(t);
+      start = end;
+      if (start < nfc.length) await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    return out;
+  }
+
+  /**
    * Runs one completion. Throws ApiError (400) when prompt + max_tokens do not fit;
    * `signal` aborts it while queued or at the next token.
    */
@@ -67,7 +115,8 @@ export class Engine {
     const labels = this.metrics.modelLabel;
     const arrival = performance.now();
     this.metrics.requests.inc(labels);
-    const promptTokens = typeof req.prompt === 'string' ? this.tokenize(req.prompt) : (req.prompt as Token[]);
+    if (typeof req.prompt === 'string') checkPromptChars(req.prompt, this.maxModelLen);
+    const promptTokens = typeof req.prompt === 'string' ? await this.tokenizeAsync(req.prompt) : (req.prompt as Token[]);
     const badId = promptTokens.find((t) => t >= this.runtime.vocabSize);
     if (badId !== undefined) throw badRequest(`Token id ${badId} is out of vocabulary (this model has ${this.runtime.vocabSize} tokens).`, 'prompt');
     if (promptTokens.length === 0) promptTokens.push(this.runtime.model.tokens.bos ?? (0 as Token));

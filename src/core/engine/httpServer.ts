@@ -4,10 +4,13 @@ import * as crypto from 'node:crypto';
 import * as http from 'node:http';
 import { ApiError, badRequest } from './apiError';
 import { parseCompletionRequest } from './completionRequest';
-import type { Engine } from './engine';
+import { checkPromptChars, type Engine } from './engine';
+import { checkCaller, checkJsonBody } from './localGuard';
 
 export const ENGINE_VERSION = '0.1.0';
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
+/** After a 413, the rest of an oversized body is read and dropped up to this much, so the client sees the answer instead of a reset; past it the socket is closed. */
+const MAX_DRAIN_BYTES = 64 * 1024 * 1024;
 
 function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
@@ -16,18 +19,25 @@ function sendJson(res: http.ServerResponse, status: number, body: unknown): void
 }
 
 function readJson(req: http.IncomingMessage): Promise<unknown> {
+  checkJsonBody(req);
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (c: Buffer) => {
       size += c.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new ApiError(413, `Request body is larger than ${MAX_BODY_BYTES} bytes.`));
-        req.destroy();
-      } else chunks.push(c);
+      // Past the cap the rest is read and dropped, and the 413 is sent at the end: answering
+      // while the client is still sending makes Node close the socket, which the client
+      // sees as a reset or EPIPE instead of the answer. Past the drain cap, give up.
+      if (size > MAX_BODY_BYTES + MAX_DRAIN_BYTES) req.destroy();
+      else if (size > MAX_BODY_BYTES) chunks.length = 0;
+      else chunks.push(c);
     });
     req.on('error', reject);
     req.on('end', () => {
+      if (size > MAX_BODY_BYTES) {
+        reject(new ApiError(413, `Request body is larger than ${MAX_BODY_BYTES} bytes. Send a shorter prompt.`));
+        return;
+      }
       const text = Buffer.concat(chunks).toString('utf8');
       try {
         resolve(JSON.parse(text));
@@ -40,6 +50,8 @@ function readJson(req: http.IncomingMessage): Promise<unknown> {
 
 export interface EngineServerOptions {
   log?: (line: string) => void;
+  /** The address the server is bound to (accepted as Host besides loopback names). */
+  bindHost?: string;
 }
 
 export function createEngineServer(engine: Engine, opts: EngineServerOptions = {}): http.Server {
@@ -113,7 +125,8 @@ export function createEngineServer(engine: Engine, opts: EngineServerOptions = {
     const body = (await readJson(req)) as { prompt?: unknown; model?: unknown } | null;
     if (typeof body !== 'object' || body === null || typeof body.prompt !== 'string') throw badRequest('prompt must be a string.', 'prompt');
     if (body.model !== undefined && body.model !== null) checkModel(String(body.model));
-    const tokens = engine.tokenize(body.prompt);
+    checkPromptChars(body.prompt, engine.maxModelLen);
+    const tokens = await engine.tokenizeAsync(body.prompt);
     sendJson(res, 200, { count: tokens.length, max_model_len: engine.maxModelLen, tokens });
   }
 
@@ -149,6 +162,12 @@ export function createEngineServer(engine: Engine, opts: EngineServerOptions = {
       if (res.headersSent) res.destroy();
       else sendJson(res, apiErr.status, apiErr.toJSON());
     };
+    try {
+      checkCaller(req, { bindHost: opts.bindHost });
+    } catch (err) {
+      req.resume();
+      return fail(err);
+    }
     if (!route) return fail(new ApiError(404, `Not found: ${url.pathname}`));
     if (!handler) return fail(new ApiError(405, `Method ${req.method} is not allowed on ${url.pathname}.`));
     try {

@@ -5,7 +5,9 @@
 // in the first tick have arrived). Spawning nvidia-smi per sample costs ~25 ms CPU; the loop
 // ~1 ms (DESIGN.md "GPU polling facts"). Per-process VRAM comes from `--query-compute-apps`,
 // spawned at a lower rate. If the child dies it is restarted with exponential backoff
-// (1 s -> 30 s), each step reported as a state. AMD tools have no loop mode: spawned per sample.
+// (1 s -> 30 s), each step reported as a state, and given up ('failed') after maxRestarts
+// in a row without a sample. A loop that runs but prints nothing usable (garbage, or
+// silence) counts as failed after stallMs. AMD tools have no loop mode: spawned per sample.
 // No tool on PATH: one 'no-gpu-tool' state, nothing retried.
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import * as readline from 'node:readline';
@@ -32,6 +34,10 @@ export interface GpuSamplerOptions {
   env?: NodeJS.ProcessEnv;
   backoffInitialMs?: number;
   backoffMaxMs?: number;
+  /** Restarts in a row without a single sample before giving up ('failed'). Default 3. */
+  maxRestarts?: number;
+  /** A running loop with no usable sample for this long is restarted. Default max(10 s, 10 intervals). */
+  stallMs?: number;
 }
 
 export class GpuSampler {
@@ -41,6 +47,9 @@ export class GpuSampler {
   private readonly env: NodeJS.ProcessEnv;
   private readonly backoffInitialMs: number;
   private readonly backoffMaxMs: number;
+  private readonly maxRestarts: number;
+  private readonly stallMs: number;
+  private lastSampleAt = 0;
   private readonly samples: RingBuffer<GpuSample>;
   private readonly sampleEmitter = new Emitter<GpuSample>();
   private readonly stateEmitter = new Emitter<SamplerState>();
@@ -66,6 +75,8 @@ export class GpuSampler {
     this.env = options.env ?? process.env;
     this.backoffInitialMs = options.backoffInitialMs ?? 1000;
     this.backoffMaxMs = options.backoffMaxMs ?? 30_000;
+    this.maxRestarts = options.maxRestarts ?? 3;
+    this.stallMs = options.stallMs ?? Math.max(10_000, this.intervalMs * 10);
     this.samples = new RingBuffer(options.historySize ?? 3600);
   }
 
@@ -177,7 +188,17 @@ export class GpuSampler {
     child.once('exit', () => clearTimeout(hard));
   }
 
+  /** Gives up after maxRestarts in a row: a tool that cannot sample will not start to. */
+  private gaveUp(gen: number, tool: GpuToolName, reason: string): boolean {
+    if (this.attempt < this.maxRestarts) return false;
+    if (gen === this.generation) this.generation++;
+    this.killChild();
+    this.setState({ kind: 'failed', tool, message: `${reason}. Gave up after ${this.attempt} restarts; GPU stats are off until the tool works (check it by running it by hand).` });
+    return true;
+  }
+
   private scheduleRestart(gen: number, tool: GpuToolName, reason: string): void {
+    if (this.gaveUp(gen, tool, reason)) return;
     const delay = Math.min(this.backoffMaxMs, this.backoffInitialMs * 2 ** this.attempt);
     this.attempt++;
     this.setState({ kind: 'restarting', tool, retryInMs: delay, message: `${reason}; retrying in ${Math.round(delay / 100) / 10} s` });
@@ -192,6 +213,7 @@ export class GpuSampler {
     this.pending = [];
     this.gpusPerTick = 0;
     let stderrTail = '';
+    let firstLine: string | undefined;
     let fatal: string | undefined;
     let resolveExit!: () => void;
     this.childExited = new Promise((r) => (resolveExit = r));
@@ -208,7 +230,19 @@ export class GpuSampler {
       }
       const row = parseGpuLine(line, fields);
       if (row) this.onGpuLine(row.reading, tool);
+      else firstLine ??= line.slice(0, 120);
     });
+
+    // Running but printing nothing usable (garbage, or silence): restart, and in the end give up.
+    const spawnedAt = Date.now();
+    const watch = (): void => {
+      if (this.child !== child) return;
+      if (this.lastSampleAt >= Date.now() - this.stallMs && this.lastSampleAt > spawnedAt) return this.later(gen, this.stallMs, watch);
+      this.killChild();
+      const shown = firstLine === undefined ? 'nothing' : `only lines it could not read, e.g. ${JSON.stringify(firstLine)}`;
+      this.scheduleRestart(gen, tool, `${tool} printed ${shown} in ${Math.round(this.stallMs / 100) / 10} s`);
+    };
+    this.later(gen, this.stallMs, watch);
 
     child.once('spawn', () => {
       if (gen === this.generation) this.setState({ kind: 'running', tool, pid: child.pid! });
@@ -259,6 +293,7 @@ export class GpuSampler {
 
   private emitSample(sample: GpuSample, tool: GpuToolName): void {
     this.attempt = 0; // healthy again: the next failure starts the backoff from 1 s
+    this.lastSampleAt = Date.now();
     if (this.current.kind !== 'running') this.setState({ kind: 'running', tool, ...(this.child?.pid ? { pid: this.child.pid } : {}) });
     this.samples.push(sample);
     this.sampleEmitter.emit(sample);
@@ -302,7 +337,7 @@ export class GpuSampler {
       if (gpus) {
         this.emitSample({ ts: started, gpus, processes: [] }, tool);
         this.later(gen, Math.max(0, this.intervalMs - (Date.now() - started)), () => this.pollAmd(gen, tool));
-      } else {
+      } else if (!this.gaveUp(gen, tool, `${tool} failed: ${problem}`)) {
         const delay = Math.min(this.backoffMaxMs, this.backoffInitialMs * 2 ** this.attempt);
         this.attempt++;
         this.setState({ kind: 'restarting', tool, retryInMs: delay, message: `${tool} failed: ${problem}; retrying in ${delay / 1000} s` });

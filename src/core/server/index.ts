@@ -3,3 +3,4 @@ export * from './prometheus';
 export * from './serverMetrics';
 export * from './probe';
 export * from './metricsScraper';
+export * from './launcher';

@@ -1,9 +1,14 @@
 // RFC 4180 CSV: a field with a comma, quote, CR or LF is quoted, quotes doubled. Records are
 // flattened one level (gpu.vramPeakMiB -> gpu_vramPeakMiB) so spreadsheets get flat columns.
+// Recorded text comes from any repository: a text cell that a spreadsheet would run as a
+// formula (starting with =, +, -, @, tab or CR; OWASP's list) gets a leading apostrophe.
+
+const FORMULA_START = /^[=+\-@\t\r]/;
 
 export function csvField(value: unknown): string {
   if (value === undefined || value === null) return '';
-  const s = typeof value === 'object' ? JSON.stringify(value) : String(value);
+  let s = typeof value === 'object' ? JSON.stringify(value) : String(value);
+  if (typeof value === 'string' && FORMULA_START.test(s)) s = `'${s}`;
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 

@@ -66,3 +66,14 @@ export function upgradeRecord(raw: Record<string, unknown>): CompletionRecord {
   if (Object.keys(timings).length) out['timings'] = timings;
   return out as unknown as CompletionRecord;
 }
+
+/**
+ * The fields a patch line may set. Patches are merged field by field from this list only:
+ * a line carrying `__proto__` or `constructor` (a hand-edited or hostile file) must not
+ * reach Object.assign, which would change the record's prototype.
+ */
+export const PATCHABLE_FIELDS = [
+  'ts', 'profile', 'model', 'endpoint', 'template', 'languageId', 'pathHash', 'prefix', 'suffix', 'promptTokens',
+  'keystrokeToRequestMs', 'timings', 'timeToShownMs',
+  'shownText', 'outcome', 'acceptedChars', 'tokensAfterCancel', 'error', 'keptText', 'gpu',
+] as const satisfies readonly (keyof CompletionRecord)[];

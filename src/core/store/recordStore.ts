@@ -1,7 +1,11 @@
 // RecordStore: the recorded completion traffic, as append-only JSONL files in one directory.
 //
-// - append() returns at once; a single writer loop batches queued records into ONE
-//   fs.promises.appendFile call per batch (lines end in \n); flush() waits for it.
+// - append() returns at once; a single writer loop writes queued records in chunks of whole
+//   lines (at most WRITE_CHUNK_BYTES each); flush() waits for it.
+// - Faults: the queue is bounded (past MAX_QUEUE_BYTES new records are dropped); a chunk the
+//   disk refuses (ENOSPC) is truncated back to the last good offset, so no torn line stays,
+//   and its records are dropped. Dropped records are counted (`dropped`) and the first
+//   failure is reported once through `onProblem`, never re-queued to fill freed space.
 // - Each writer (one per process, i.e. per VS Code window) writes only its own files,
 //   `records-<seq>.<writer>.jsonl`. Two windows on one dir therefore never interleave
 //   partial lines, with no lock: O_APPEND gives no atomicity promise for regular files, and
@@ -14,7 +18,8 @@
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { upgradeRecord, type CompletionRecord } from './record';
+import * as readline from 'node:readline';
+import { PATCHABLE_FIELDS, upgradeRecord, type CompletionRecord } from './record';
 import { toCsv } from './csv';
 
 export type RecordPatchFields = Partial<Omit<CompletionRecord, 'v' | 'kind' | 'id'>>;
@@ -35,7 +40,14 @@ export interface RecordStoreOptions {
   enabled?: boolean;
   /** Keep prefix/suffix/shownText/keptText. Off: timings-only records. Default true. */
   recordSource?: boolean;
+  /** Called once, at the first write failure (e.g. a full disk), with a message for the user. */
+  onProblem?: (message: string) => void;
 }
+
+/** Most bytes of records waiting for the disk; past it new records are dropped and counted. */
+const MAX_QUEUE_BYTES = 8 * 1024 * 1024;
+/** Most bytes written in one call, so a refused write loses at most this much. */
+const WRITE_CHUNK_BYTES = 64 * 1024;
 
 export interface ReadResult {
   records: CompletionRecord[];
@@ -62,6 +74,25 @@ export const CSV_COLUMNS = [
   'gpu_utilMeanPct', 'prefix', 'suffix', 'shownText', 'keptText',
 ];
 
+/** The lines of a file, streamed (a 50 MB store is never one string); none if it is gone. */
+async function* readLines(file: string): AsyncGenerator<string> {
+  const stream = fs.createReadStream(file, { encoding: 'utf8' });
+  const missing = new Promise<boolean>((resolve) => {
+    stream.once('error', () => resolve(true));
+    stream.once('open', () => resolve(false));
+  });
+  if (await missing) return; // rotated away by another window meanwhile
+  const lines = readline.createInterface({ input: stream, crlfDelay: Infinity });
+  try {
+    for await (const line of lines) yield line;
+  } catch {
+    // the file vanished while being read: what was read stands
+  } finally {
+    lines.close();
+    stream.destroy();
+  }
+}
+
 function sortFiles(names: string[]): string[] {
   return names
     .map((n) => ({ n, m: FILE_RE.exec(n) }))
@@ -78,6 +109,11 @@ export class RecordStore {
   /** Unique per instance: pid plus random, so two stores in one process stay apart too. */
   private readonly writerId = `${process.pid}-${crypto.randomBytes(3).toString('hex')}`;
   private queue: string[] = [];
+  private queueBytes = 0;
+  private droppedCount = 0;
+  private reported = false;
+  private generation = 0;
+  private readonly onProblem: (message: string) => void;
   private writing: Promise<void> | undefined;
   private currentFile: string | undefined;
   private currentBytes = 0;
@@ -88,6 +124,20 @@ export class RecordStore {
     this.cap = Math.max(4096, options.maxBytes ?? 50 * 1024 * 1024);
     this.enabled = options.enabled ?? true;
     this.recordSource = options.recordSource ?? true;
+    this.onProblem = options.onProblem ?? (() => undefined);
+  }
+
+  /** Records and patches dropped because the disk refused them or the queue was full. */
+  get dropped(): number {
+    return this.droppedCount;
+  }
+
+  /**
+   * Changes on every clear(). Whoever will patch a record later (the kept text, seconds
+   * after) passes the epoch it saw: a patch from before a Clear is not written.
+   */
+  get epoch(): number {
+    return this.generation;
   }
 
   setRecording(opts: { enabled?: boolean; recordSource?: boolean }): void {
@@ -118,8 +168,9 @@ export class RecordStore {
   }
 
   /** Later facts about a record (outcome, accepted chars, kept text): merged when read. */
-  update(id: string, patch: RecordPatchFields): void {
+  update(id: string, patch: RecordPatchFields, epoch?: number): void {
     if (!this.enabled) return;
+    if (epoch !== undefined && epoch !== this.generation) return; // the record was cleared
     const p: RecordPatch = { ...this.strip({ ...patch }), v: 1, kind: 'patch', id, patchTs: Date.now() };
     this.enqueue(p);
   }
@@ -143,13 +194,7 @@ export class RecordStore {
     const patches: RecordPatch[] = [];
     let skippedLines = 0;
     for (const name of files) {
-      let text: string;
-      try {
-        text = await fs.promises.readFile(path.join(this.dir, name), 'utf8');
-      } catch {
-        continue; // rotated away by another window meanwhile
-      }
-      for (const line of text.split('\n')) {
+      for await (const line of readLines(path.join(this.dir, name))) {
         if (!line.trim()) continue;
         let obj: unknown;
         try {
@@ -174,8 +219,8 @@ export class RecordStore {
     for (const p of patches) {
       const base = byId.get(p.id);
       if (!base) continue; // its record was rotated out
-      const { v: _v, kind: _k, id: _id, patchTs: _t, ...fields } = p;
-      Object.assign(base, fields);
+      const target = base as unknown as Record<string, unknown>;
+      for (const key of PATCHABLE_FIELDS) if (Object.prototype.hasOwnProperty.call(p, key)) target[key] = p[key];
     }
     const records = [...byId.values()].sort((a, b) => a.ts - b.ts);
     return { records, skippedLines, files };
@@ -208,7 +253,9 @@ export class RecordStore {
 
   /** Deletes every record file in the directory (all windows' files). */
   async clear(): Promise<void> {
+    this.generation++;
     this.queue = [];
+    this.queueBytes = 0;
     await this.writing?.catch(() => undefined);
     for (const name of await this.listFiles()) await fs.promises.rm(path.join(this.dir, name), { force: true });
     this.currentFile = undefined;
@@ -234,8 +281,21 @@ export class RecordStore {
   }
 
   private enqueue(obj: object): void {
-    this.queue.push(JSON.stringify(obj) + '\n');
+    const line = JSON.stringify(obj) + '\n';
+    if (this.queueBytes + line.length > MAX_QUEUE_BYTES) {
+      this.drop(1, `the queue of records waiting for the disk is full (${MAX_QUEUE_BYTES} bytes)`);
+      return;
+    }
+    this.queue.push(line);
+    this.queueBytes += line.length;
     this.kick();
+  }
+
+  private drop(records: number, why: string): void {
+    this.droppedCount += records;
+    if (this.reported) return;
+    this.reported = true;
+    this.onProblem(`Recorded completions in ${this.dir} are being dropped: ${why}. Free space or choose another folder; dropped records are counted, not retried.`);
   }
 
   private kick(): void {
@@ -248,31 +308,48 @@ export class RecordStore {
 
   private async writeLoop(): Promise<void> {
     while (this.queue.length) {
-      const batch = this.queue;
-      this.queue = [];
-      const text = batch.join('');
+      // Whole lines, at most WRITE_CHUNK_BYTES (one longer line goes alone).
+      let n = 0;
+      let size = 0;
+      while (n < this.queue.length && (n === 0 || size + this.queue[n]!.length <= WRITE_CHUNK_BYTES)) size += this.queue[n++]!.length;
+      const chunk = this.queue.splice(0, n);
+      this.queueBytes -= size;
       try {
-        await this.writeBatch(text);
+        await this.writeChunk(chunk.join(''));
       } catch (err) {
-        // Keep the records for the next try: no data lost because the disk hiccuped.
-        this.queue = batch.concat(this.queue);
-        this.lastError = new Error(`Could not write recorded completions to ${this.dir}: ${(err as Error).message}`);
-        return;
+        const message = `Could not write recorded completions to ${this.dir}: ${(err as Error).message}`;
+        this.lastError = new Error(message);
+        this.drop(chunk.length, (err as Error).message);
       }
     }
   }
 
-  private async writeBatch(text: string): Promise<void> {
+  private async writeChunk(text: string): Promise<void> {
     if (!this.currentFile) await this.openNewFile();
-    const bytes = Buffer.byteLength(text);
     const full = path.join(this.dir, this.currentFile!);
+    let handle: fs.promises.FileHandle;
     try {
-      await fs.promises.appendFile(full, text);
+      handle = await fs.promises.open(full, 'a');
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
       await fs.promises.mkdir(this.dir, { recursive: true });
-      await fs.promises.appendFile(full, text);
+      handle = await fs.promises.open(full, 'a');
     }
+    const buf = Buffer.from(text);
+    try {
+      // The last good offset: where this chunk starts (another process never writes this file).
+      const goodSize = (await handle.stat()).size;
+      try {
+        await handle.appendFile(buf); // loops over short writes until all is written or it fails
+      } catch (err) {
+        // A write cut short (ENOSPC) leaves part of a line: cut the file back to whole lines.
+        await handle.truncate(goodSize).catch(() => undefined);
+        throw err;
+      }
+    } finally {
+      await handle.close().catch(() => undefined);
+    }
+    const bytes = buf.length;
     this.currentBytes += bytes;
     if (this.currentBytes > this.maxBytes / 4) {
       this.currentFile = undefined; // the next batch starts a new file
