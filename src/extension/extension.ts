@@ -22,6 +22,8 @@ import { CompletionProvider } from './provider';
 import { Recorder } from './recorder';
 import { ServerManager } from './servers';
 import { StatusBar } from './statusBar';
+import { askedProfiles } from '../core/trust/workspaceAsk';
+import { WorkspaceSettingsGate } from './workspaceSettingsGate';
 
 export function activate(context: vscode.ExtensionContext): CompletionLabApi | undefined {
   try {
@@ -43,6 +45,8 @@ function start(context: vscode.ExtensionContext): CompletionLabApi {
   const stats = sub(new LiveStats());
   const keys = new ApiKeys(context.secrets);
   const gpu = sub(new GpuWatch(stats));
+  // Before the first profile is read: the workspace's own model settings wait for the user.
+  const gate = sub(new WorkspaceSettingsGate(context.workspaceState, () => settingsChanged()));
   const active = sub(new ActiveProfileHolder({ stats, keys, watch: gpu }));
   sub(toDisposable(destroyAgents));
   const panel = new PanelModel(store, stats, path.join(storage, 'reports'));
@@ -63,17 +67,26 @@ function start(context: vscode.ExtensionContext): CompletionLabApi {
   }, args);
   const clearCaches = () => { provider.clearCache(); panel.forget(); };
   for (const d of registerCommands({ store, servers: sub(new ServerManager(context.extensionPath)), showPanel, clearCaches, keys, runComparison })) sub(d);
+  const settingsChanged = () => { provider.clearCache(); active.reload(); gate.check(); statusBar.schedule(); };
   sub(onSettingsChange({
-    profiles: () => { provider.clearCache(); active.reload(); },
+    profiles: settingsChanged,
     gpu: () => gpu.restart(),
     store: () => { store.setRecording({ recordSource: config.recording() }); void store.setMaxBytes(config.storeMaxBytes()).catch((err) => log().warn(`Store: ${errorText(err)}`)); },
     any: () => statusBar.schedule(),
   }));
   sub(warmTokenizerSoon());
+  gate.check();
   return {
     records: async () => { await store.flush(); return (await store.readAll()).records; },
-    status: () => statusBar.current && { text: statusBar.current.text, tooltip: statusBar.current.tooltip },
+    status: () => {
+      const md = statusBar.currentTooltip;
+      return statusBar.current && md && { text: statusBar.current.text, tooltip: md.value, enabledCommands: md.isTrusted === undefined ? false : typeof md.isTrusted === 'boolean' ? md.isTrusted : md.isTrusted.enabledCommands };
+    },
     counters: () => ({ requests: provider.requests, cacheHits: provider.cacheHits }),
+    workspaceSettings: () => {
+      const d = config.trust();
+      return d.kind === 'withheld' ? { kind: d.kind, why: d.why, endpoints: askedProfiles(d.ask).map((p) => p.endpoint) } : { kind: d.kind, endpoints: [] };
+    },
   };
 }
 
