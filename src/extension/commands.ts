@@ -34,7 +34,11 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
   return [
     reg('completionLab.showPanel', () => deps.showPanel()),
     reg('completionLab.showLog', () => log().show(true)),
-    reg('completionLab.selectModel', () => selectModel(deps)),
+    // With `{addFromServer: url}` it goes straight to adding a profile from that server.
+    reg('completionLab.selectModel', (arg) => {
+      const url = (arg as { addFromServer?: unknown } | undefined)?.addFromServer;
+      return typeof url === 'string' ? addFromServer(url) : selectModel(deps);
+    }),
     reg('completionLab.startServers', () => startServers(deps)),
     reg('completionLab.stopServers', () => {
       const n = deps.servers.stopAll();
