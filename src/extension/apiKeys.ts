@@ -30,7 +30,7 @@ export class ApiKeys {
       case 'key':
         return found.key;
       case 'other-origin':
-        this.once(`${name}|${found.asked}`, () => this.prompts.tell(`Completion Lab: the API key "${name}" was saved for ${found.boundTo}; it is not sent to ${found.asked} (profile "${profile.name}"). To use a key there, set it for this profile with "Completion Lab: Select model".`));
+        this.once(`${name}|${found.asked}`, () => this.prompts.tell(`Completion Lab: the API key "${name}" was saved for ${found.boundTo}; it is not sent to ${found.asked} (profile "${profile.name}"). To use a key there, give this profile its own "apiKeyName" and set its key with "Completion Lab: Select model".`));
         return undefined;
       case 'unbound':
         // Saved before keys were bound: the safe choice is to ask before it goes anywhere.

@@ -63,9 +63,10 @@ export const config = {
     const { profiles, errors } = validateProfiles(effectiveValue(layers('profiles'), config.trust()) ?? []);
     return { profiles, errors };
   },
-  /** The user's own profile list as written in their settings (never the workspace's). */
+  /** The user's own profile list as written in their settings, or the default (never the workspace's). */
   userProfilesRaw: (): unknown[] => {
-    const v = layers('profiles').globalValue;
+    const l = layers('profiles');
+    const v = l.globalValue ?? l.defaultValue;
     return Array.isArray(v) ? v : [];
   },
   /** The active profile, or undefined with the reason. Every use of a profile's settings reads it here. */

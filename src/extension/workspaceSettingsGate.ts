@@ -19,10 +19,8 @@ export class WorkspaceSettingsGate extends Disposable {
     super();
     useWorkspaceApprovals(() => this.state.get<string>(APPROVED_KEY));
     this.register(vscode.commands.registerCommand(REVIEW_COMMAND, () => this.review()));
-    this.register(vscode.workspace.onDidGrantWorkspaceTrust(() => {
-      this.onDidConfirm();
-      this.check();
-    }));
+    // Trust granted: the workspace's settings may now be asked about (onDidConfirm re-reads and checks).
+    this.register(vscode.workspace.onDidGrantWorkspaceTrust(() => this.onDidConfirm()));
   }
 
   /** Announces (once per content) that the workspace's settings are not used yet. */
