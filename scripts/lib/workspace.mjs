@@ -41,12 +41,24 @@ export function quietSettings(extra = {}) {
   };
 }
 
-/** Copies src into a new temp folder and writes .vscode/settings.json there. */
+/**
+ * Copies src into a new temp folder. The extension's own settings go where a user keeps
+ * them, the user settings of `<dir>/user-data` (a workspace's model settings wait for the
+ * user's confirmation); the workbench's quiet settings go to the workspace's
+ * .vscode/settings.json.
+ */
 export function prepareWorkspace(src, settings, prefix = 'ws') {
   const dir = makeTemp(prefix);
   const ws = path.join(dir, path.basename(src));
   fs.cpSync(src, ws, { recursive: true });
-  fs.mkdirSync(path.join(ws, '.vscode'), { recursive: true });
-  fs.writeFileSync(path.join(ws, '.vscode', 'settings.json'), JSON.stringify(settings, null, 2) + '\n');
+  const own = Object.entries(settings).filter(([k]) => k.startsWith('completionLab.'));
+  const rest = Object.entries(settings).filter(([k]) => !k.startsWith('completionLab.'));
+  writeSettings(path.join(dir, 'user-data', 'User'), Object.fromEntries(own));
+  writeSettings(path.join(ws, '.vscode'), Object.fromEntries(rest));
   return { dir, workspace: ws };
+}
+
+function writeSettings(folder, settings) {
+  fs.mkdirSync(folder, { recursive: true });
+  fs.writeFileSync(path.join(folder, 'settings.json'), JSON.stringify(settings, null, 2) + '\n');
 }

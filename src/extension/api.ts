@@ -1,14 +1,31 @@
 // What activate() returns: a small read-only view for tests and other extensions.
+import type * as vscode from 'vscode';
 import type { CompletionRecord } from '../core/store/record';
+import { askedProfiles } from '../core/trust/workspaceAsk';
+import { config } from './config';
 import type { HostTimingSnapshot } from './hostTiming';
 
 export interface CompletionLabApi {
   /** Every stored record (patches merged), after flushing pending writes. */
   records(): Promise<CompletionRecord[]>;
-  /** The status bar item's text and tooltip as last drawn. */
-  status(): { text: string; tooltip: string } | undefined;
+  /** The status bar item's text and tooltip as last drawn, and the commands its tooltip may run. */
+  status(): { text: string; tooltip: string; enabledCommands: readonly string[] | boolean } | undefined;
   /** Requests that reached the server, and completions answered from the typing-through cache. */
   counters(): { requests: number; cacheHits: number };
   /** Activation time and the longest event-loop block of the extension host since then. */
   hostTiming(): HostTimingSnapshot;
+  /** Whether this workspace's own model settings are in use: user-only, confirmed, or withheld (and why). */
+  workspaceSettings(): { kind: 'user-only' | 'confirmed' | 'withheld'; why?: 'unconfirmed' | 'untrusted'; endpoints: string[] };
+}
+
+/** The status item as the test API reports it: text, tooltip source and the commands the tooltip may run. */
+export function statusView(current: { text: string } | undefined, md: vscode.MarkdownString | undefined): ReturnType<CompletionLabApi['status']> {
+  if (!current || !md) return undefined;
+  const trusted = md.isTrusted;
+  return { text: current.text, tooltip: md.value, enabledCommands: trusted === undefined ? false : typeof trusted === 'boolean' ? trusted : trusted.enabledCommands };
+}
+
+export function workspaceSettingsView(): ReturnType<CompletionLabApi['workspaceSettings']> {
+  const d = config.trust();
+  return d.kind === 'withheld' ? { kind: d.kind, why: d.why, endpoints: askedProfiles(d.ask).map((p) => p.endpoint) } : { kind: d.kind, endpoints: [] };
 }

@@ -5,6 +5,7 @@ import { listModels } from '../core/client/models';
 import { suggestedProfiles, type ModelProfile } from '../core/profiles';
 import type { RecordStore } from '../core/store/recordStore';
 import type { ApiKeys } from './apiKeys';
+import { inertLinks } from '../core/trust/markdown';
 import { config } from './config';
 import { errorText, log, showError } from './log';
 import type { ComparisonArgs } from './comparison';
@@ -33,7 +34,11 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
   return [
     reg('completionLab.showPanel', () => deps.showPanel()),
     reg('completionLab.showLog', () => log().show(true)),
-    reg('completionLab.selectModel', () => selectModel(deps)),
+    // With `{addFromServer: url}` it goes straight to adding a profile from that server.
+    reg('completionLab.selectModel', (arg) => {
+      const url = (arg as { addFromServer?: unknown } | undefined)?.addFromServer;
+      return typeof url === 'string' ? addFromServer(url) : selectModel(deps);
+    }),
     reg('completionLab.startServers', () => startServers(deps)),
     reg('completionLab.stopServers', () => {
       const n = deps.servers.stopAll();
@@ -88,8 +93,7 @@ async function selectModel(deps: CommandDeps): Promise<void> {
   const pick = await vscode.window.showQuickPick(items, { title: 'Completion Lab: model profile for inline completions' });
   if (!pick) return;
   if (pick.action === 'use' && pick.profile) {
-    await config.setActiveProfile(pick.profile.name);
-    void vscode.window.showInformationMessage(`Completion Lab: using "${pick.profile.name}".`);
+    await useProfile(pick.profile.name, 'using');
   } else if (pick.action === 'add') {
     await addFromServer();
   } else {
@@ -113,18 +117,29 @@ async function addFromServer(preset?: string): Promise<void> {
   });
   const pick = await vscode.window.showQuickPick(candidates.map((c) => ({ label: c.name, description: `${c.model} · ${c.template}`, c })), { title: 'Profile to add' });
   if (!pick) return;
-  await upsertProfile(pick.c, true);
-  void vscode.window.showInformationMessage(`Completion Lab: added and selected "${pick.c.name}".`);
+  await upsertProfile(pick.c);
+  await useProfile(pick.c.name, 'added to your settings and selected');
 }
 
-/** Adds or replaces a profile by name in the settings, optionally making it active. */
-export async function upsertProfile(profile: ModelProfile, activate: boolean): Promise<void> {
-  const cfg = vscode.workspace.getConfiguration('completionLab');
-  const target = vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
-  const raw = (cfg.get<unknown[]>(PROFILES_KEY) ?? []).filter((p) => (p as { name?: string }).name !== profile.name);
+/** Makes a profile active (in the user's settings) and says whether it applies in this workspace. */
+async function useProfile(name: string, did: string): Promise<void> {
+  const applies = await config.setActiveProfile(name);
+  const shown = inertLinks(name);
+  void vscode.window.showInformationMessage(applies
+    ? `Completion Lab: ${did} "${shown}".`
+    : `Completion Lab: ${did} "${shown}" in your settings; this workspace's confirmed settings choose "${inertLinks(config.activeProfileName())}" here.`);
+}
+
+/**
+ * Adds or replaces a profile by name in the user's settings: never in the repository's
+ * `.vscode/settings.json` (a profile is the user's, and the list there would carry the
+ * user's launch commands and key names into a file that gets shared). Only the user's own
+ * list is rewritten, so no workspace profile is copied into user settings either.
+ */
+export async function upsertProfile(profile: ModelProfile): Promise<void> {
+  const raw = config.userProfilesRaw().filter((p) => (p as { name?: string } | null)?.name !== profile.name);
   const clean = Object.fromEntries(Object.entries(profile).filter(([, v]) => v !== undefined));
-  await cfg.update(PROFILES_KEY, [...raw, clean], target);
-  if (activate) await config.setActiveProfile(profile.name);
+  await vscode.workspace.getConfiguration('completionLab').update(PROFILES_KEY, [...raw, clean], vscode.ConfigurationTarget.Global);
 }
 
 async function setApiKey(profiles: ModelProfile[], keys: ApiKeys): Promise<void> {
@@ -133,7 +148,7 @@ async function setApiKey(profiles: ModelProfile[], keys: ApiKeys): Promise<void>
   const key = await vscode.window.showInputBox({ title: `API key for ${pick.p.name}`, password: true, prompt: 'Kept in VS Code secret storage, sent only to this profile\'s endpoint. Empty: remove it.' });
   if (key === undefined) return;
   await keys.set(pick.p, key);
-  void vscode.window.showInformationMessage(`Completion Lab: API key for "${pick.p.name}" ${key ? 'saved' : 'removed'}.`);
+  void vscode.window.showInformationMessage(`Completion Lab: API key for "${inertLinks(pick.p.name)}" ${key ? 'saved (sent only to its endpoint\'s origin)' : 'removed'}.`);
 }
 
 async function startServers(deps: CommandDeps): Promise<void> {
@@ -142,8 +157,10 @@ async function startServers(deps: CommandDeps): Promise<void> {
   const modelPath = config.engineModelPath();
   const items: Item[] = [
     { label: 'Embedded engine (llama.cpp)', description: modelPath || 'tiny test model (set completionLab.engine.modelPath to a GGUF file)', picked: true },
-    ...profiles.filter((p) => p.launchCommand).map((p) => ({ label: p.name, description: p.launchCommand, profile: p })),
+    // A restricted (untrusted) workspace runs no launch commands at all.
+    ...(vscode.workspace.isTrusted ? profiles.filter((p) => p.launchCommand).map((p) => ({ label: p.name, description: p.launchCommand, profile: p })) : []),
   ];
+  if (!vscode.workspace.isTrusted && profiles.some((p) => p.launchCommand)) log().info('Launch commands are off in this untrusted workspace (trust it to run them).');
   const picks = await vscode.window.showQuickPick(items, { canPickMany: true, title: 'Start which model servers? (started one after another)' });
   if (!picks?.length) return;
   await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Completion Lab', cancellable: true }, async (progress, token) => {
@@ -152,11 +169,12 @@ async function startServers(deps: CommandDeps): Promise<void> {
       progress.report({ message: `starting ${p.label}… (waiting for it to be ready)` });
       if (p.profile) {
         await deps.servers.startLaunchCommand(p.profile, token);
-        void vscode.window.showInformationMessage(`Completion Lab: "${p.profile.name}" is ready at ${p.profile.endpoint}.`);
+        void vscode.window.showInformationMessage(inertLinks(`Completion Lab: "${p.profile.name}" is ready at ${p.profile.endpoint}.`));
       } else {
         const s = await deps.servers.startEmbedded(modelPath, token);
-        await upsertProfile({ name: 'embedded', endpoint: s.url!, model: s.model, template: 'auto' }, true);
-        void vscode.window.showInformationMessage(`Completion Lab: embedded engine ready at ${s.url} (${s.model}); profile "embedded" selected.`);
+        await upsertProfile({ name: 'embedded', endpoint: s.url!, model: s.model, template: 'auto' });
+        await config.setActiveProfile('embedded');
+        void vscode.window.showInformationMessage(inertLinks(`Completion Lab: embedded engine ready at ${s.url} (${s.model}); profile "embedded" selected.`));
       }
     }
   });

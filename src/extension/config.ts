@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { TOOL_ORDER } from '../core/gpu/findTool';
 import type { GpuToolChoice } from '../core/gpu/types';
 import { validateProfiles, type ModelProfile } from '../core/profiles';
+import { decide, effectiveValue, workspaceAsk, type TrustDecision } from '../core/trust/workspaceAsk';
 
 /** `completionLab.gpu.tool`: a tool, `auto`, or `none` (no GPU polling at all). */
 export type GpuToolSetting = GpuToolChoice | 'none';
@@ -21,6 +22,17 @@ function cfg(): vscode.WorkspaceConfiguration {
   return vscode.workspace.getConfiguration(SECTION);
 }
 
+/** The digest of the workspace settings the user confirmed for this workspace (set at activation). */
+let approvedDigest: () => string | undefined = () => undefined;
+export function useWorkspaceApprovals(source: () => string | undefined): void {
+  approvedDigest = source;
+}
+
+/** `completionLab.profiles` and `activeProfile` as inspect() reports them, every layer apart. */
+function layers(key: 'profiles' | 'activeProfile') {
+  return cfg().inspect<unknown>(key) ?? { key };
+}
+
 export const config = {
   enabled: (): boolean => cfg().get<boolean>('enabled', true),
   debounceMs: (): number => clampInt(cfg().get<number>('debounceMs', 150), 0, 2000),
@@ -34,11 +46,28 @@ export const config = {
     return GPU_TOOL_SETTINGS.find((t) => t === v) ?? 'auto';
   },
   keptDelayMs: (): number => clampInt(cfg().get<number>('keptTextDelaySeconds', 20), 1, 600) * 1000,
+  // Machine-scoped in package.json: a workspace cannot set it (a repository has no business
+  // choosing which file the native GGUF parser reads).
   engineModelPath: (): string => cfg().get<string>('engine.modelPath', ''),
-  activeProfileName: (): string => cfg().get<string>('activeProfile', ''),
+  /**
+   * Whether the workspace's own `profiles`/`activeProfile` are used: only once the user
+   * confirmed exactly this content for this workspace, and never in an untrusted workspace.
+   */
+  trust: (): TrustDecision => decide(workspaceAsk(layers('profiles'), layers('activeProfile')), approvedDigest(), vscode.workspace.isTrusted),
+  activeProfileName: (): string => {
+    const v = effectiveValue(layers('activeProfile'), config.trust());
+    return typeof v === 'string' ? v : '';
+  },
+  /** The profiles in use: the user's own, plus the workspace's once confirmed (see trust()). */
   profiles: (): ProfilesRead => {
-    const { profiles, errors } = validateProfiles(cfg().get<unknown>('profiles', []));
+    const { profiles, errors } = validateProfiles(effectiveValue(layers('profiles'), config.trust()) ?? []);
     return { profiles, errors };
+  },
+  /** The user's own profile list as written in their settings, or the default (never the workspace's). */
+  userProfilesRaw: (): unknown[] => {
+    const l = layers('profiles');
+    const v = l.globalValue ?? l.defaultValue;
+    return Array.isArray(v) ? v : [];
   },
   /** The active profile, or undefined with the reason. Every use of a profile's settings reads it here. */
   activeProfile: (): { profile?: ModelProfile; errors: string[] } => {
@@ -57,9 +86,14 @@ export const config = {
     }
     return { profile, errors };
   },
-  async setActiveProfile(name: string): Promise<void> {
-    const target = vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
-    await cfg().update('activeProfile', name, target);
+  /**
+   * The user picked a model: the choice is theirs, so it goes to their settings (Global),
+   * like a theme, and never into the repository's files. Returns false when this
+   * workspace's own confirmed `activeProfile` still takes precedence here.
+   */
+  async setActiveProfile(name: string): Promise<boolean> {
+    await cfg().update('activeProfile', name, vscode.ConfigurationTarget.Global);
+    return config.activeProfileName() === name;
   },
 };
 

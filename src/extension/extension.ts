@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import { destroyAgents } from '../core/client/agent';
 import { RecordStore } from '../core/store/recordStore';
 import { ActiveProfileHolder } from './activeProfile';
-import type { CompletionLabApi } from './api';
+import { statusView, workspaceSettingsView, type CompletionLabApi } from './api';
 import { ApiKeys } from './apiKeys';
 import { registerCommands } from './commands';
 import { runComparisonCommand, type ComparisonArgs } from './comparison';
@@ -23,6 +23,7 @@ import { ServerManager } from './servers';
 import { HostTiming } from './hostTiming';
 import { WorkerContextBuilder } from './workerContext';
 import { StatusBar } from './statusBar';
+import { WorkspaceSettingsGate } from './workspaceSettingsGate';
 
 export function activate(context: vscode.ExtensionContext): CompletionLabApi | undefined {
   const timing = new HostTiming();
@@ -51,6 +52,8 @@ function start(context: vscode.ExtensionContext, timing: HostTiming): Completion
   const stats = sub(new LiveStats());
   const keys = new ApiKeys(context.secrets);
   const gpu = sub(new GpuWatch(stats));
+  // Before the first profile is read: the workspace's own model settings wait for the user.
+  const gate = sub(new WorkspaceSettingsGate(context.workspaceState, () => settingsChanged()));
   const active = sub(new ActiveProfileHolder({ stats, keys, watch: gpu }));
   sub(toDisposable(destroyAgents));
   const panel = new PanelModel(store, stats, path.join(storage, 'reports'));
@@ -73,22 +76,24 @@ function start(context: vscode.ExtensionContext, timing: HostTiming): Completion
   }, args);
   const clearCaches = () => { provider.clearCache(); panel.forget(); };
   for (const d of registerCommands({ store, servers: sub(new ServerManager(context.extensionPath)), showPanel, clearCaches, keys, runComparison })) sub(d);
+  const settingsChanged = () => { provider.clearCache(); active.reload(); gate.check(); statusBar.schedule(); };
   sub(onSettingsChange({
-    profiles: () => { provider.clearCache(); active.reload(); },
+    profiles: settingsChanged,
     gpu: () => gpu.restart(),
     store: () => { store.setRecording({ recordSource: config.recording() }); void store.setMaxBytes(config.storeMaxBytes()).catch((err) => log().warn(`Store: ${errorText(err)}`)); },
     any: () => statusBar.schedule(),
   }));
   // Load the tokenizer now (in the worker) rather than on the first keystroke.
   contextBuilder.warm().catch((err: unknown) => log().warn(`Tokenizer: ${errorText(err)}`));
+  gate.check();
   return {
     records: async () => { await store.flush(); return (await store.readAll()).records; },
-    status: () => statusBar.current && { text: statusBar.current.text, tooltip: statusBar.current.tooltip },
+    status: () => statusView(statusBar.current, statusBar.currentTooltip),
     counters: () => ({ requests: provider.requests, cacheHits: provider.cacheHits }),
     hostTiming: () => timing.snapshot(contextBuilder.built),
+    workspaceSettings: workspaceSettingsView,
   };
 }
 
-export function deactivate(): void {
-  // Everything is disposed through context.subscriptions.
-}
+/** Everything is disposed through context.subscriptions. */
+export function deactivate(): void {}

@@ -1,6 +1,7 @@
 // The one log channel. Detail goes here; the status bar carries ongoing trouble, and
 // toasts are kept for things the user asked for.
 import * as vscode from 'vscode';
+import { inertLinks } from '../core/trust/markdown';
 
 let channel: vscode.LogOutputChannel | undefined;
 
@@ -27,9 +28,9 @@ export function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-/** An error the user asked about: names what failed, offers the log. */
+/** An error the user asked about: names what failed, offers the log. Links in it (from a server's or a setting's text) stay inert. */
 export async function showError(message: string): Promise<void> {
   log().error(message);
-  const pick = await vscode.window.showErrorMessage(message, 'Open log');
+  const pick = await vscode.window.showErrorMessage(inertLinks(message), 'Open log');
   if (pick === 'Open log') log().show(true);
 }

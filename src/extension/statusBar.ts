@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import { Disposable } from './dispose';
 import type { LiveStats } from './liveStats';
-import { renderStatus, type StatusState, type StatusView } from './statusModel';
+import { renderStatus, TOOLTIP_COMMANDS, type StatusState, type StatusView } from './statusModel';
 
 export interface StatusInputs {
   enabled(): boolean;
@@ -17,6 +17,7 @@ export class StatusBar extends Disposable {
   private timer: NodeJS.Timeout | undefined;
   private lastDraw = 0;
   private view: StatusView | undefined;
+  private tooltip: vscode.MarkdownString | undefined;
 
   constructor(private readonly stats: LiveStats, private readonly inputs: StatusInputs) {
     super();
@@ -41,6 +42,11 @@ export class StatusBar extends Disposable {
 
   get current(): StatusView | undefined {
     return this.view;
+  }
+
+  /** The tooltip as the workbench receives it (its value and what it trusts). */
+  get currentTooltip(): vscode.MarkdownString | undefined {
+    return this.tooltip;
   }
 
   private state(): StatusState {
@@ -73,7 +79,10 @@ export class StatusBar extends Disposable {
     this.view = view;
     this.item.text = view.text;
     const md = new vscode.MarkdownString(view.tooltip, true);
-    md.isTrusted = true;
+    // Only this extension's own commands: server and settings text is escaped, and even a
+    // link that slipped through could not run anything else.
+    md.isTrusted = { enabledCommands: [...TOOLTIP_COMMANDS] };
+    this.tooltip = md;
     this.item.tooltip = md;
     this.item.backgroundColor =
       view.severity === 'error' ? new vscode.ThemeColor('statusBarItem.errorBackground')

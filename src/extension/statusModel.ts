@@ -2,7 +2,11 @@
 // pattern). Pure: no vscode import, so the text the user reads is unit-tested.
 import type { CompletionRecord } from '../core/store/record';
 import type { GpuSample, SamplerState } from '../core/gpu/types';
+import { escapeMarkdown as esc } from '../core/trust/markdown';
 import type { ServerView } from './liveStats';
+
+/** The only commands the tooltip's markdown may run (its isTrusted.enabledCommands). */
+export const TOOLTIP_COMMANDS: readonly string[] = ['completionLab.showPanel', 'completionLab.selectModel', 'completionLab.showLog', 'completionLab.startServers'];
 
 export type StatusState =
   | { kind: 'off' }
@@ -25,7 +29,7 @@ export interface ServingFacts {
 
 export interface StatusView {
   text: string;
-  /** Markdown; command links are trusted. */
+  /** Markdown: text from servers and settings is escaped; only TOOLTIP_COMMANDS run from it. */
   tooltip: string;
   severity: 'normal' | 'warning' | 'error';
 }
@@ -44,11 +48,11 @@ export function renderStatus(state: StatusState): StatusView {
     case 'off':
       return { text: '$(circle-slash) Completion Lab: off', tooltip: 'Inline completions are off (`completionLab.enabled`).', severity: 'normal' };
     case 'no-profile':
-      return { text: '$(warning) Completion Lab: no model', tooltip: `${state.message}\n\n[Select model](command:completionLab.selectModel) · [Open log](command:completionLab.showLog)`, severity: 'warning' };
+      return { text: '$(warning) Completion Lab: no model', tooltip: `${esc(state.message)}\n\n[Select model](command:completionLab.selectModel) · [Open log](command:completionLab.showLog)`, severity: 'warning' };
     case 'unreachable':
       return {
         text: '$(debug-disconnect) Completion Lab: server unreachable',
-        tooltip: `**Server unreachable**: ${state.endpoint}\n\n${state.message}\n\n[Start model servers](command:completionLab.startServers) · [Select model](command:completionLab.selectModel) · [Open log](command:completionLab.showLog)`,
+        tooltip: `**Server unreachable**: ${esc(state.endpoint)}\n\n${esc(state.message)}\n\n[Start model servers](command:completionLab.startServers) · [Select model](command:completionLab.selectModel) · [Open log](command:completionLab.showLog)`,
         severity: 'error',
       };
     case 'degraded':
@@ -60,8 +64,8 @@ export function renderStatus(state: StatusState): StatusView {
       if (last?.timings?.decodeTokensPerSec !== undefined) parts.push(`${num(last.timings?.decodeTokensPerSec)} tok/s`);
       if (gpu && gpu.memUsedMiB !== null && gpu.memTotalMiB !== null) parts.push(`VRAM ${gib(gpu.memUsedMiB)}/${gib(gpu.memTotalMiB)} GiB`);
       const lines: string[] = [];
-      if (state.kind === 'degraded') lines.push(`$(warning) ${state.message}`, '');
-      lines.push(`**Completion Lab**: profile *${f.profile}*${f.model ? `, model \`${f.model}\`` : ''}`, '');
+      if (state.kind === 'degraded') lines.push(`$(warning) ${esc(state.message)}`, '');
+      lines.push(`**Completion Lab**: profile *${esc(f.profile)}*${f.model ? `, model ${esc(f.model)}` : ''}`, '');
       if (last) {
         lines.push(
           '| last completion | |', '| --- | --- |',
@@ -71,7 +75,7 @@ export function renderStatus(state: StatusState): StatusView {
           `| decode speed | ${num(last.timings?.decodeTokensPerSec, 1)} tok/s |`,
           `| tokens in / out | ${num(last.promptTokens)} / ${num(last.timings?.outputTokens)} |`,
           `| keystroke → request | ${ms(last.keystrokeToRequestMs)} |`,
-          `| outcome | ${last.outcome} |`, '',
+          `| outcome | ${esc(last.outcome)} |`, '',
         );
       } else {
         lines.push('No completion yet.', '');
@@ -82,7 +86,7 @@ export function renderStatus(state: StatusState): StatusView {
         lines.push('', `Server (/metrics): TTFT mean ${ms(m.ttftMeanMs)}, ${num(m.genTokensPerSec, 1)} tok/s generated, KV cache ${num(m.kvCacheUsagePct, 1)} %, running ${num(m.running)}, waiting ${num(m.waiting)}`);
       }
       if (gpu) {
-        lines.push('', `GPU ${gpu.index} ${gpu.name ?? ''}: util ${num(gpu.utilGpuPct)} %, VRAM ${gib(gpu.memUsedMiB)}/${gib(gpu.memTotalMiB)} GiB, ${num(gpu.powerW)} W, ${num(gpu.tempC)} °C`);
+        lines.push('', `GPU ${gpu.index} ${esc(gpu.name ?? '')}: util ${num(gpu.utilGpuPct)} %, VRAM ${gib(gpu.memUsedMiB)}/${gib(gpu.memTotalMiB)} GiB, ${num(gpu.powerW)} W, ${num(gpu.tempC)} °C`);
       } else {
         lines.push('', `GPU: ${gpuStateText(f.gpuState)}`);
       }
@@ -98,7 +102,7 @@ function gpuStateText(s: SamplerState): string {
       return 'no data (no nvidia-smi, amd-smi or rocm-smi on this machine)';
     case 'restarting':
     case 'failed':
-      return `no data (${s.message ?? s.kind})`;
+      return `no data (${esc(s.message ?? s.kind)})`;
     default:
       return 'no data yet';
   }

@@ -13,7 +13,8 @@ async function main(): Promise<number> {
   return runTests({
     extensionDevelopmentPath: repoRoot,
     extensionTestsPath: path.join(__dirname, 'index.js'),
-    launchArgs: [workspace, '--disable-extensions', '--disable-workspace-trust'],
+    // The user settings prepareWorkspace wrote (the extension's own settings live there).
+    launchArgs: [workspace, '--disable-extensions', '--disable-workspace-trust', '--user-data-dir', path.join(path.dirname(workspace), 'user-data')],
     extensionTestsEnv: {
       COMPLETION_LAB_TEST_ENGINE_URL: process.env.COMPLETION_LAB_TEST_ENGINE_URL,
       COMPLETION_LAB_TEST_WORKSPACE: workspace,

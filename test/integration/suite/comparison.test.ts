@@ -14,7 +14,7 @@ describe('model comparison', function () {
     await cfg.update('profiles', [
       { name: 'tiny', endpoint: engineUrl(), template: 'qwen-fim', maxTokens: 16 },
       { name: 'tiny-prefix', endpoint: engineUrl(), template: 'prefix-only', maxTokens: 8 },
-    ], vscode.ConfigurationTarget.Workspace);
+    ], vscode.ConfigurationTarget.Global);
     try {
       const report = await vscode.commands.executeCommand<ComparisonReport | undefined>('completionLab.runComparison', { profiles: ['tiny', 'tiny-prefix'], count: 3 });
       assert.ok(report, 'the command returns its report');
@@ -29,7 +29,7 @@ describe('model comparison', function () {
       assert.equal(report.profiles[0]!.outputTokens, 16 * report.cases, 'usage tokens: the tiny model runs to max_tokens');
       assert.equal(report.profiles[1]!.outputTokens, 8 * report.cases);
     } finally {
-      await cfg.update('profiles', [{ name: 'tiny', endpoint: engineUrl(), template: 'qwen-fim', maxTokens: 16 }], vscode.ConfigurationTarget.Workspace);
+      await cfg.update('profiles', [{ name: 'tiny', endpoint: engineUrl(), template: 'qwen-fim', maxTokens: 16 }], vscode.ConfigurationTarget.Global);
     }
   });
 });

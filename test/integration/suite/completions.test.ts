@@ -14,8 +14,8 @@ async function api(): Promise<CompletionLabApi> {
 
 async function setProfiles(profiles: object[], active: string, extra: Record<string, unknown> = {}): Promise<void> {
   const cfg = vscode.workspace.getConfiguration('completionLab');
-  await cfg.update('profiles', profiles, vscode.ConfigurationTarget.Workspace);
-  await cfg.update('activeProfile', active, vscode.ConfigurationTarget.Workspace);
+  await cfg.update('profiles', profiles, vscode.ConfigurationTarget.Global);
+  await cfg.update('activeProfile', active, vscode.ConfigurationTarget.Global);
   for (const [k, v] of Object.entries(extra)) await cfg.update(k, v, vscode.ConfigurationTarget.Workspace);
 }
 

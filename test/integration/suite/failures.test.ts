@@ -13,8 +13,8 @@ async function api(): Promise<CompletionLabApi> {
 
 async function use(profiles: object[], active: string): Promise<void> {
   const cfg = vscode.workspace.getConfiguration('completionLab');
-  await cfg.update('profiles', profiles, vscode.ConfigurationTarget.Workspace);
-  await cfg.update('activeProfile', active, vscode.ConfigurationTarget.Workspace);
+  await cfg.update('profiles', profiles, vscode.ConfigurationTarget.Global);
+  await cfg.update('activeProfile', active, vscode.ConfigurationTarget.Global);
 }
 
 describe('bad input', function () {
@@ -29,7 +29,7 @@ describe('bad input', function () {
     const port = await unusedPort();
     await use([{ name: 'gone', endpoint: `http://127.0.0.1:${port}` }], 'gone');
     const status = await waitFor(() => { const s = a.status(); return s && /server unreachable/.test(s.text) ? s : undefined; }, 15_000, 'the unreachable state');
-    assert.match(status.tooltip, new RegExp(`127\\.0\\.0\\.1:${port}`));
+    assert.match(status.tooltip, new RegExp(`127\\.0\\.0\\.1\\\\?:${port}`), 'the endpoint, escaped for markdown');
     assert.match(status.tooltip, /connection refused/i);
     assert.match(status.tooltip, /command:completionLab\.startServers/);
 
@@ -46,7 +46,7 @@ describe('bad input', function () {
     const a = await api();
     await use([{ name: 'typo', endpoint: 'localhost:8000' }, { name: 'tiny', endpoint: engineUrl(), template: 'qwen-fim', maxTokens: 16 }], 'typo');
     const status = await waitFor(() => { const s = a.status(); return s && /typo/.test(s.tooltip) ? s : undefined; }, 15_000, 'the warning about the bad profile');
-    assert.match(status.tooltip, /must start with http:\/\/ or https:\/\//);
+    assert.match(status.tooltip, /must start with http\\?:\/\/ or https\\?:\/\//);
     assert.equal(status.text.includes('unreachable'), false);
     assert.ok((await vscode.commands.getCommands(true)).includes('completionLab.showPanel'), 'the extension is still alive');
   });
