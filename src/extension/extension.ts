@@ -6,7 +6,7 @@ import { warmTokenizer } from '../core/context/tokenizer';
 import { GpuSampler } from '../core/gpu/sampler';
 import { MetricsScraper } from '../core/server/metricsScraper';
 import type { GpuToolChoice } from '../core/gpu/types';
-import { summarize } from '../core/stats/summarize';
+import { DEFAULT_TTFT_SLO_MS, summarize } from '../core/stats/summarize';
 import { RecordStore } from '../core/store/recordStore';
 import type { CompletionRecord } from '../core/store/record';
 import type { PanelState } from '../protocol';
@@ -196,7 +196,7 @@ function start(context: vscode.ExtensionContext): CompletionLabApi {
       serverMessage: stats.server.message,
       serverMetrics: stats.server.metrics,
       recent: stats.records().map((r) => ({ ts: r.ts, ttftMs: r.ttftMs, e2eMs: r.e2eMs, decodeTokensPerSec: r.decodeTokensPerSec, outputTokens: r.outputTokens, outcome: r.outcome, profile: r.profile })),
-      profiles: summarize(read.records, { ttftSloMs: 300 }),
+      profiles: summarize(read.records, { ttftSloMs: DEFAULT_TTFT_SLO_MS }),
       gpus: stats.gpu?.gpus ?? [],
       gpuState: stats.gpuState.kind === 'no-gpu-tool' ? 'no GPU tool on this machine (nvidia-smi, amd-smi, rocm-smi)' : stats.gpuState.kind,
       recording: config.recording(),

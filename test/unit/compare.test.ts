@@ -362,7 +362,7 @@ describe('compare: runner against two real embedded engines', function () {
       }
       assert.ok(report.profiles[0]!.windowEnd! <= report.profiles[1]!.windowStart!, 'windows do not overlap');
       assert.equal(sampler.holderCount, 0, 'released when the comparison ended');
-      assert.match(toMarkdown(report), /## GPU[^\n]*\n\n\| metric \| a \| b \|\n[^\n]*\n\| VRAM idle \| \d+ MiB \| \d+ MiB \|/);
+      assert.match(toMarkdown(report), /## GPU[^\n]*\n\n\| metric \| a \| b \|\n[^\n]*\n\| Card VRAM idle \| \d+ MiB \| \d+ MiB \|/);
     } finally {
       sampler.dispose();
       await sampler.whenChildExited();
@@ -394,6 +394,9 @@ describe('compare: runner against two real embedded engines', function () {
     } finally {
       fs.rmSync(empty, { recursive: true, force: true });
     }
+    const badLevels = await runCli(['--profile', `a=${fast.url}`, '--profile', `b=${single.url}`, '--concurrency', '1,x']);
+    assert.equal(badLevels.code, 2);
+    assert.match(badLevels.stderr, /--concurrency must be whole numbers of at least 1, separated by commas/);
     const one = await runCli(['--profile', `a=${fast.url}`]);
     assert.equal(one.code, 2);
     assert.match(one.stderr, /at least 2 --profile/);

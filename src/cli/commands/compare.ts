@@ -7,6 +7,8 @@ import * as path from 'node:path';
 import { casesFromRecordDir, sampleWorkspaceCases, type ReplayCase } from '../../core/compare/cases';
 import { toJson, toMarkdown } from '../../core/compare/report';
 import { DEFAULT_BUDGET_TOKENS, DEFAULT_TTFT_SLO_MS, runComparison } from '../../core/compare/runner';
+import { DEFAULT_LENGTH_BOUNDS, validateLengthBounds, type LengthBounds } from '../../core/compare/lengthClasses';
+import { ProcessVramPoller } from '../../core/gpu/processVram';
 import { GpuSampler } from '../../core/gpu/sampler';
 import { validateProfiles, type ModelProfile } from '../../core/profiles';
 import { CliUsageError } from '../usage';
@@ -25,7 +27,11 @@ and server-side /metrics numbers beside them.
   --workspace DIR       sample cursor positions from this folder's source files
                         (default: the current folder, when --records is not given)
   --count N             number of cases (default 20)
-  --concurrency N       requests in flight per profile (default 1)
+  --concurrency N[,N..] requests in flight per profile; several levels make a sweep, e.g.
+                        1,2,4,8: throughput, TTFT p50/p90 and goodput per level, scaling
+                        against the first, and the highest level within the TTFT SLO (default 1)
+  --length-bounds A,B   prompt-token bounds of the TTFT length classes: short < A,
+                        medium A..B, long > B (default 256,1024)
   --seed N              sample and sampling seed (default 1)
   --budget N            prompt token budget (default ${DEFAULT_BUDGET_TOKENS})
   --ttft-slo-ms N       TTFT SLO for goodput (default ${DEFAULT_TTFT_SLO_MS})
@@ -33,7 +39,9 @@ and server-side /metrics numbers beside them.
                         a server's cold start out of the numbers (default 1)
   --json                print the report as JSON instead of markdown
   --gpu                 sample this machine's GPU (nvidia-smi, amd-smi or rocm-smi) and report
-                        VRAM and utilisation per profile (run it on the GPU box)
+                        VRAM and utilisation per profile (run it on the GPU box); with
+                        nvidia-smi, each profile's own server processes' memory (found by
+                        the endpoint's port) beside the card's
   --out FILE            also write the report to FILE (JSON if FILE ends in .json, else markdown)
 
 An API key, if the servers need one, is read from the COMPLETION_LAB_API_KEY environment variable.`;
@@ -43,7 +51,8 @@ interface CompareArgs {
   records?: string;
   workspace?: string;
   count: number;
-  concurrency: number;
+  concurrency: number[];
+  lengthBounds: LengthBounds;
   warmup: number;
   seed: number;
   budget: number;
@@ -95,6 +104,7 @@ function parse(args: string[]): CompareArgs | 'help' {
     seed: { type: 'string' },
     budget: { type: 'string' },
     'ttft-slo-ms': { type: 'string' },
+    'length-bounds': { type: 'string' },
     json: { type: 'boolean' },
     gpu: { type: 'boolean' },
     out: { type: 'string' },
@@ -119,7 +129,8 @@ function parse(args: string[]): CompareArgs | 'help' {
   const out: CompareArgs = {
     profiles,
     count: int('count', 1, 20),
-    concurrency: int('concurrency', 1, 1),
+    concurrency: intList('concurrency', values['concurrency'], [1]),
+    lengthBounds: DEFAULT_LENGTH_BOUNDS,
     warmup: int('warmup', 0, 1),
     seed: int('seed', 0, 1),
     budget: int('budget', 16, DEFAULT_BUDGET_TOKENS),
@@ -127,10 +138,26 @@ function parse(args: string[]): CompareArgs | 'help' {
     json: values['json'] === true,
     gpu: values['gpu'] === true,
   };
+  if (values['length-bounds'] !== undefined) {
+    try {
+      out.lengthBounds = validateLengthBounds(intList('length-bounds', values['length-bounds'], []));
+    } catch (err) {
+      throw new CliUsageError(`--length-bounds: ${(err as Error).message}`);
+    }
+  }
   if (typeof values['records'] === 'string') out.records = values['records'];
   if (typeof values['workspace'] === 'string') out.workspace = values['workspace'];
   if (typeof values['out'] === 'string') out.out = values['out'];
   return out;
+}
+
+/** "1,2,4" -> [1, 2, 4]: whole numbers of at least 1. */
+function intList(name: string, v: unknown, dflt: number[]): number[] {
+  if (v === undefined) return dflt;
+  const parts = String(v).split(',').map((x) => x.trim());
+  const nums = parts.map(Number);
+  if (!parts.length || nums.some((n, i) => !parts[i] || !Number.isInteger(n) || n < 1)) throw new CliUsageError(`--${name} must be whole numbers of at least 1, separated by commas (e.g. 1,2,4,8), got "${String(v)}".`);
+  return nums;
 }
 
 async function loadCases(a: CompareArgs): Promise<ReplayCase[]> {
@@ -173,20 +200,23 @@ export async function run(args: string[]): Promise<number> {
   process.once('SIGINT', onSigint);
   process.stderr.write(`compare: ${cases.length} ${cases[0]!.source} cases x ${a.profiles.length} profiles\n`);
   const sampler = a.gpu ? new GpuSampler({ intervalMs: 250 }) : undefined;
+  const processVram = a.gpu ? new ProcessVramPoller({ intervalMs: 500 }) : undefined;
   let report;
   try {
     report = await runComparison({
       cases,
       profiles: a.profiles,
       concurrency: a.concurrency,
+      lengthBounds: a.lengthBounds,
       warmupRequests: a.warmup,
       budgetTokens: a.budget,
       seed: a.seed,
       ttftSloMs: a.ttftSloMs,
       signal: controller.signal,
       ...(sampler ? { gpuSampler: sampler } : {}),
+      ...(processVram ? { processVram } : {}),
       ...(apiKey ? { apiKeyFor: () => apiKey } : {}),
-      onProgress: (done, total, cur) => process.stderr.write(`compare: ${done}/${total} ${cur.profile}${cur.caseId ? ` ${cur.caseId}` : ''}\n`),
+      onProgress: (done, total, cur) => process.stderr.write(`compare: ${done}/${total} ${cur.profile}${a.concurrency.length > 1 && cur.concurrency ? ` x${cur.concurrency}` : ''}${cur.caseId ? ` ${cur.caseId}` : ''}\n`),
     });
   } finally {
     process.off('SIGINT', onSigint);
