@@ -259,7 +259,8 @@ describe('compare: runner against two real embedded engines', function () {
       assert.ok(p.exactMatchRate! >= 0 && p.exactMatchRate! <= 1);
       assert.ok(p.meanEditSim! >= 0 && p.meanEditSim! <= 1);
       assert.ok(p.goodput! >= 0 && p.goodput! <= 1);
-      assert.ok(p.bracketsBalancedRate !== undefined, 'python and typescript cases get the bracket check');
+      assert.ok(p.parsesAfterRate !== undefined && p.parsedBeforeRate !== undefined, 'python and typescript cases are parsed by tree-sitter (the files parse with their real next lines)');
+      assert.equal(p.bracketsBalancedRate, undefined, 'no heuristic where a grammar exists');
       assert.deepEqual(p.results.map((r) => r.caseId), cases.map((c) => c.id));
       assert.ok(p.results.every((r) => r.groundTruth.length > 0 && r.quality !== undefined));
       // The engine's own /metrics saw exactly this profile's 6 requests and 48 tokens.

@@ -2,6 +2,7 @@
 // profiles, score quality against the ground truth, aggregate into a report.
 export * from './cases';
 export * from './lengthClasses';
+export * from './parseCheck';
 export * from './quality';
 export * from './report';
 export * from './runner';

@@ -68,7 +68,11 @@ export interface ProfileResult extends RequestSummary {
   exactMatchRate?: number;
   meanEditSimFirstLine?: number;
   meanEditSim?: number;
-  /** Heuristic (see quality.ts), over the cases whose language it fits. */
+  /** tree-sitter: the document parses after insertion, over the cases where the ground-truth document parses. */
+  parsesAfterRate?: number;
+  /** tree-sitter: the document parsed before insertion (prefix + suffix), over the cases with a grammar. */
+  parsedBeforeRate?: number;
+  /** Heuristic (see quality.ts), over the cases whose language it fits and has no grammar. */
   bracketsBalancedRate?: number;
   jsonParsesRate?: number;
   /** Epoch ms of this profile's window (GPU and /metrics). */
@@ -144,6 +148,10 @@ export function aggregate(input: AggregateInput): ProfileResult {
       const vals = ok.map((r) => (r.quality ? pick(r.quality) : undefined)).filter((v): v is boolean => v !== undefined);
       return vals.length ? vals.filter(Boolean).length / vals.length : undefined;
     };
+    const pa = rate((s) => s.parses);
+    if (pa !== undefined) out.parsesAfterRate = pa;
+    const pb = rate((s) => s.parsedBefore);
+    if (pb !== undefined) out.parsedBeforeRate = pb;
     const bb = rate((s) => s.bracketsBalanced);
     if (bb !== undefined) out.bracketsBalancedRate = bb;
     const jp = rate((s) => s.jsonParses);
@@ -204,6 +212,8 @@ const GROUPS: { title: string; rows: Row[] }[] = [
       { label: 'Exact match, first line', value: (p) => p.exactMatchRate, format: pct, better: 'higher' },
       { label: 'Edit similarity, first line', value: (p) => p.meanEditSimFirstLine, format: num(3), better: 'higher' },
       { label: 'Edit similarity, whole', value: (p) => p.meanEditSim, format: num(3), better: 'higher' },
+      { label: 'Parses after insertion (tree-sitter)', value: (p) => p.parsesAfterRate, format: pct, better: 'higher' },
+      { label: 'Parsed before insertion (tree-sitter)', value: (p) => p.parsedBeforeRate, format: pct },
       { label: 'Brackets balanced (heuristic)', value: (p) => p.bracketsBalancedRate, format: pct, better: 'higher' },
       { label: 'JSON still parses', value: (p) => p.jsonParsesRate, format: pct, better: 'higher' },
     ],

@@ -19,6 +19,7 @@ import type { ProcessVramSource } from '../gpu/processVram';
 import { findServerProcesses, type ServerProcesses } from '../gpu/serverProcesses';
 import type { ReplayCase } from './cases';
 import { scoreCompletion } from './quality';
+import { ParseChecker } from './parseCheck';
 import { copyTimings, DEFAULT_TTFT_SLO_MS, summarizeRequests } from '../stats/summarize';
 import { DEFAULT_LENGTH_BOUNDS, type LengthBounds } from './lengthClasses';
 import { aggregate, REPORT_SCHEMA_VERSION, type CaseResult, type ComparisonReport, type LevelResult, type ProfileResult } from './report';
@@ -89,6 +90,8 @@ export interface RunComparisonOptions {
    * H100 here). Default 0.
    */
   warmupRequests?: number;
+  /** Judges "parses after insertion"; default: one loading the cases' tree-sitter grammars. */
+  parseChecker?: ParseChecker;
   /** Tests and benches may pass another client; default: the real streaming client. */
   client?: CompletionClient;
 }
@@ -111,6 +114,8 @@ export async function runComparison(opts: RunComparisonOptions): Promise<Compari
   const progress = { done: 0 };
   // Load the tokenizer now (about a second, once), not inside the first profile's window.
   warmTokenizer();
+  const parser = opts.parseChecker ?? new ParseChecker();
+  await parser.prepare(opts.cases.map((c) => c.languageId));
   const gpuHold = opts.gpuSampler?.acquire();
   const vramHold = opts.processVram?.acquire();
   const profiles: ProfileResult[] = [];
@@ -122,7 +127,7 @@ export async function runComparison(opts: RunComparisonOptions): Promise<Compari
         profiles.push(aggregate({ name: profile.name, endpoint: profile.endpoint, status: 'cancelled', results: [], ttftSloMs }));
         continue;
       }
-      profiles.push(await runProfile(profile, opts, { ttftSloMs, levels, total, progress }));
+      profiles.push(await runProfile(profile, opts, { ttftSloMs, levels, total, progress, parser }));
     }
   } finally {
     gpuHold?.dispose();
@@ -146,6 +151,7 @@ export async function runComparison(opts: RunComparisonOptions): Promise<Compari
 }
 
 interface RunState {
+  parser: ParseChecker;
   ttftSloMs: number;
   levels: number[];
   total: number;
@@ -282,7 +288,7 @@ async function runLevel(profileName: string, request: Request, opts: RunComparis
       try {
         const out = await request(c);
         effective ??= { template: out.effective.template, maxTokens: out.effective.maxTokens, warnings: out.warnings };
-        results[index] = caseResult(c, startedAt, out);
+        results[index] = caseResult(c, startedAt, out, run.parser);
       } catch (err) {
         const cancelled = isAbort(err) || opts.signal?.aborted === true;
         results[index] = { caseId: c.id, languageId: c.languageId, startedAt, status: cancelled ? 'cancelled' : 'failed', groundTruth: c.groundTruth, error: (err as Error).message };
@@ -301,7 +307,7 @@ async function runLevel(profileName: string, request: Request, opts: RunComparis
   return { concurrency, results: results.filter((r): r is CaseResult => r !== undefined), wallMs, t0, t1: t0 + wallMs, effective };
 }
 
-function caseResult(c: ReplayCase, startedAt: number, out: Awaited<ReturnType<Request>>): CaseResult {
+function caseResult(c: ReplayCase, startedAt: number, out: Awaited<ReturnType<Request>>, parser: ParseChecker): CaseResult {
   const t = out.result.timings;
   const r: CaseResult = {
     caseId: c.id,
@@ -311,7 +317,7 @@ function caseResult(c: ReplayCase, startedAt: number, out: Awaited<ReturnType<Re
     completion: out.text ?? '',
     raw: out.raw,
     groundTruth: c.groundTruth,
-    quality: scoreCompletion({ completion: out.text, groundTruth: c.groundTruth, prefix: c.prefix, suffix: c.suffix, languageId: c.languageId }),
+    quality: scoreCompletion({ completion: out.text, groundTruth: c.groundTruth, prefix: c.prefix, suffix: c.suffix, languageId: c.languageId }, parser),
     promptTokens: out.context.promptTokens,
     finishReason: out.result.finishReason,
   };
