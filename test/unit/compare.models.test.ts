@@ -8,7 +8,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { countTokens } from '../../src/core/context/tokenizer';
 import { lengthClassOf } from '../../src/core/compare/lengthClasses';
-import { sampleWorkspaceCases, type ReplayCase } from '../../src/core/compare/cases';
+import { casesFromRecords, sampleWorkspaceCases, type ReplayCase } from '../../src/core/compare/cases';
+import { streamCompletion } from '../../src/core/client/stream';
+import { completeAt } from '../../src/core/pipeline/completeAt';
+import type { CompletionRecord } from '../../src/core/store/record';
 import { toMarkdown } from '../../src/core/compare/report';
 import { runComparison } from '../../src/core/compare/runner';
 import { ProcessVramPoller } from '../../src/core/gpu/processVram';
@@ -131,5 +134,31 @@ describe('compare: two models of different size', function () {
     } finally {
       fs.rmSync(ws, { recursive: true, force: true });
     }
+  });
+
+  it('a case recorded under prefix-only replays with its suffix to a FIM profile', async () => {
+    const text = 'def area(w, h):\n    return w * h\n\n\ndef main():\n    print(area(2, 3))\n';
+    const offset = text.indexOf('    return');
+    const out = await completeAt({ text, offset, languageId: 'python', profile: { name: 'p', endpoint: small.url, template: 'prefix-only', maxTokens: 4 }, server: { modelId: small.model }, budgetTokens: 1536 });
+    assert.equal(out.context.suffix, '', 'a prefix-only prompt carries no suffix');
+    assert.deepEqual(out.cursorText, { prefix: text.slice(0, offset), suffix: text.slice(offset) });
+    // What the editor records for this request (the text around the cursor), replayed to a FIM profile.
+    const record: CompletionRecord = {
+      v: 1, kind: 'completion', id: 'r1', ts: Date.now(), profile: 'p', model: small.model, endpoint: small.url, template: 'prefix-only',
+      languageId: 'python', pathHash: 'h', outcome: 'accepted', prefix: out.cursorText.prefix, suffix: out.cursorText.suffix, keptText: '    return w * h',
+    };
+    const prompts: string[] = [];
+    const report = await runComparison({
+      cases: casesFromRecords([record]),
+      profiles: [{ name: 'fim', endpoint: small.url, template: 'qwen-fim', maxTokens: 4 }],
+      client: (req) => {
+        prompts.push(req.prompt);
+        return streamCompletion(req);
+      },
+    });
+    assert.equal(report.source, 'recorded');
+    assert.equal(report.profiles[0]!.count, 1);
+    assert.equal(prompts.length, 1);
+    assert.ok(prompts[0]!.includes(`<|fim_suffix|>${text.slice(offset)}`), prompts[0]);
   });
 });

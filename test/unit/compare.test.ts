@@ -169,10 +169,16 @@ describe('compare: cases from recorded traffic', () => {
 });
 
 describe('compare: selectCases (what the VS Code command replays)', () => {
-  it('prefers recorded traffic with kept text, else samples the workspace folders', async () => {
+  it('prefers recorded traffic with kept text, tops it up with workspace samples, else samples the workspace folders', async () => {
     const kept: CompletionRecord = { v: 1, kind: 'completion', id: 'k', ts: 1, profile: 'p', model: 'm', endpoint: 'http://x', template: 't', languageId: 'python', pathHash: 'h', outcome: 'accepted', prefix: 'def f():\n', keptText: '    return 1' };
-    const recorded = await selectCases({ records: [kept], workspaceDirs: [sampleWorkspace], count: 5 });
+    const recorded = await selectCases({ records: [kept], workspaceDirs: [sampleWorkspace], count: 1 });
     assert.deepEqual([recorded.source, recorded.cases.map((c) => c.id)], ['recorded', ['k']]);
+    const mixed = await selectCases({ records: [kept], workspaceDirs: [sampleWorkspace], count: 5 });
+    assert.equal(mixed.source, 'mixed');
+    assert.deepEqual(mixed.cases.map((c) => c.source), ['recorded', 'workspace', 'workspace', 'workspace', 'workspace']);
+    assert.match(mixed.note, /1 recorded requests .* topped up with 4 spots sampled/);
+    const onlyRecorded = await selectCases({ records: [kept], workspaceDirs: [], count: 5 });
+    assert.deepEqual([onlyRecorded.source, onlyRecorded.cases.length], ['recorded', 1]);
     const sampled = await selectCases({ records: [{ ...kept, keptText: undefined } as CompletionRecord], workspaceDirs: [sampleWorkspace, path.join(sampleWorkspace, 'src')], count: 5, seed: 2 });
     assert.equal(sampled.source, 'workspace');
     assert.equal(sampled.cases.length, 5);

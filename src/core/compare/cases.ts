@@ -12,6 +12,8 @@ import { countLineTokens } from '../context/tokenizer';
 import { DEFAULT_LENGTH_BOUNDS, LENGTH_CLASSES, lengthClassOf, type LengthBounds, type LengthClassName } from './lengthClasses';
 
 export type CaseSource = 'recorded' | 'workspace';
+/** Where a selection came from: recorded traffic topped up with workspace samples is 'mixed'. */
+export type SelectionSource = CaseSource | 'mixed';
 
 export interface ReplayCase {
   id: string;
@@ -200,27 +202,37 @@ function shuffle<T>(items: T[], rand: () => number): void {
 
 export interface CaseSelection {
   cases: ReplayCase[];
-  source: CaseSource;
+  source: SelectionSource;
   /** One line for the user on where the cases came from. */
   note: string;
 }
 
 /**
- * What "Run model comparison" replays: recorded traffic with kept text when there is any,
- * else a sample of the workspace folders (the count shared out over them, round-robin).
+ * What "Run model comparison" replays: recorded traffic with kept text first; when there is
+ * less of it than asked for, topped up with a sample of the workspace folders (the count
+ * shared out over them, round-robin).
  */
 export async function selectCases(opts: { records?: readonly CompletionRecord[]; workspaceDirs?: readonly string[]; count: number; seed?: number }): Promise<CaseSelection> {
   const recorded = casesFromRecords(opts.records ?? [], { limit: opts.count });
-  if (recorded.length) return { cases: recorded, source: 'recorded', note: `${recorded.length} recorded requests with the text that was kept` };
-  const dirs = opts.workspaceDirs ?? [];
-  const perDir = await Promise.all(dirs.map((d) => sampleWorkspaceCases(d, { count: opts.count, ...(opts.seed !== undefined ? { seed: opts.seed } : {}) })));
+  if (recorded.length >= opts.count) return { cases: recorded, source: 'recorded', note: `${recorded.length} recorded requests with the text that was kept` };
+  const sampled = await sampleDirs(opts.workspaceDirs ?? [], opts.count - recorded.length, opts.seed);
+  if (!recorded.length) {
+    const why = opts.records?.length ? 'no recorded request has kept text yet' : 'no traffic recorded yet';
+    return { cases: sampled, source: 'workspace', note: `${sampled.length} spots sampled from the workspace files (${why})` };
+  }
+  if (!sampled.length) return { cases: recorded, source: 'recorded', note: `${recorded.length} recorded requests with the text that was kept (fewer than ${opts.count}; no workspace files to top up from)` };
+  return { cases: [...recorded, ...sampled], source: 'mixed', note: `${recorded.length} recorded requests with the text that was kept, topped up with ${sampled.length} spots sampled from the workspace files` };
+}
+
+async function sampleDirs(dirs: readonly string[], count: number, seed: number | undefined): Promise<ReplayCase[]> {
+  if (count <= 0) return [];
+  const perDir = await Promise.all(dirs.map((d) => sampleWorkspaceCases(d, { count, ...(seed !== undefined ? { seed } : {}) })));
   const cases: ReplayCase[] = [];
-  for (let i = 0; cases.length < opts.count && perDir.some((l) => i < l.length); i++) {
+  for (let i = 0; cases.length < count && perDir.some((l) => i < l.length); i++) {
     perDir.forEach((list, d) => {
       const c = list[i];
-      if (c && cases.length < opts.count) cases.push(dirs.length > 1 ? { ...c, id: `${path.basename(dirs[d]!)}/${c.id}` } : c);
+      if (c && cases.length < count) cases.push(dirs.length > 1 ? { ...c, id: `${path.basename(dirs[d]!)}/${c.id}` } : c);
     });
   }
-  const why = opts.records?.length ? 'no recorded request has kept text yet' : 'no traffic recorded yet';
-  return { cases, source: 'workspace', note: `${cases.length} spots sampled from the workspace files (${why})` };
+  return cases;
 }

@@ -8,6 +8,7 @@ import type { GpuWindowSummary } from '../gpu/summary';
 import type { ModelGpuSummary } from '../gpu/attribution';
 import type { MetricsWindow, ServerKind } from '../server/serverMetrics';
 import type { QualityScores } from './quality';
+import type { SelectionSource } from './cases';
 import { lengthSection, sweepSection } from './reportSections';
 
 export interface CaseResult {
@@ -98,7 +99,7 @@ export interface ComparisonReport {
   finishedAt: number;
   cancelled: boolean;
   cases: number;
-  source: 'recorded' | 'workspace';
+  source: SelectionSource;
   ttftSloMs: number;
   /** The first (or only) concurrency level: the one the headline numbers are from. */
   concurrency: number;
@@ -271,7 +272,8 @@ export function toMarkdown(report: ComparisonReport): string {
   const secs = ((report.finishedAt - report.startedAt) / 1000).toFixed(1);
   lines.push('# Model comparison');
   lines.push('');
-  lines.push(`${report.cases} cases (${report.source === 'recorded' ? 'recorded traffic, ground truth = what was kept' : 'sampled from the workspace, ground truth = the real next lines'}), ` +
+  const source = { recorded: 'recorded traffic, ground truth = what was kept', workspace: 'sampled from the workspace, ground truth = the real next lines', mixed: 'recorded traffic (ground truth = what was kept) topped up with workspace samples (ground truth = the real next lines)' }[report.source];
+  lines.push(`${report.cases} cases (${source}), ` +
     `${report.profiles.length} profiles, concurrency ${(report.concurrencyLevels ?? [report.concurrency]).join(', ')}, TTFT SLO ${report.ttftSloMs} ms` +
     `${report.warmupRequests ? `, ${report.warmupRequests} uncounted warm-up request${report.warmupRequests > 1 ? 's' : ''} per profile` : ''}. Started ${when}, took ${secs} s.`);
   if (report.cancelled) lines.push('', '**Cancelled**: the numbers below cover only the requests that finished.');

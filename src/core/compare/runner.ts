@@ -140,7 +140,7 @@ export async function runComparison(opts: RunComparisonOptions): Promise<Compari
     finishedAt: Date.now(),
     cancelled: opts.signal?.aborted ?? false,
     cases: opts.cases.length,
-    source: sources.has('recorded') ? 'recorded' : 'workspace',
+    source: sources.size > 1 ? 'mixed' : sources.has('recorded') ? 'recorded' : 'workspace',
     ttftSloMs,
     concurrency: levels[0]!,
     concurrencyLevels: levels,

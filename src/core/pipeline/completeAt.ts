@@ -5,6 +5,7 @@ import { streamCompletion } from '../client/stream';
 import type { CompletionRequest, CompletionResult } from '../client/types';
 import { buildContext, type BuiltContext } from '../context/buildContext';
 import { postProcess } from '../post/postProcess';
+import { cursorText, type CursorText } from './cursorText';
 import { resolveProfile } from '../profiles/resolve';
 import type { EffectiveProfile, ModelProfile, ServedModelInfo } from '../profiles/types';
 
@@ -38,6 +39,8 @@ export interface CompleteAtOutput {
   /** What the server sent, unprocessed. */
   raw: string;
   context: BuiltContext;
+  /** What a record keeps for replay: before and after the cursor, whatever the template. */
+  cursorText: CursorText;
   result: CompletionResult;
   effective: EffectiveProfile;
   warnings: string[];
@@ -108,5 +111,5 @@ export async function completeAt(input: CompleteAtInput): Promise<CompleteAtOutp
     stop: effective.stop,
     stripThink: effective.stripThink,
   });
-  return { text, raw: result.text, context, result, effective, warnings: effective.warnings };
+  return { text, raw: result.text, context, cursorText: cursorText(input.text, offset, context), result, effective, warnings: effective.warnings };
 }
