@@ -4,7 +4,7 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { runComparison, selectCases, toJson, toMarkdown, type ComparisonReport, type GpuWindowSource } from '../core/compare';
+import { runComparison, selectCases, toCsv, toJson, toMarkdown, toPublishedTable, type ComparisonReport, type GpuWindowSource } from '../core/compare';
 import type { ModelProfile } from '../core/profiles';
 import type { RecordStore } from '../core/store/recordStore';
 import type { ComparisonView } from '../protocol';
@@ -91,6 +91,8 @@ export async function runComparisonCommand(deps: ComparisonDeps, args: Compariso
   const base = path.join(deps.reportsDir, `comparison-${new Date(report.finishedAt).toISOString().replace(/[:.]/g, '-')}`);
   await fs.writeFile(`${base}.json`, toJson(report));
   await fs.writeFile(`${base}.md`, toMarkdown(report));
+  await fs.writeFile(`${base}.csv`, toCsv(report));
+  await fs.writeFile(`${base}.table.md`, toPublishedTable(report));
   deps.onReport(toView(report, `${base}.md`));
   log().info(`Comparison ${report.cancelled ? 'cancelled, partial report' : 'done'}: ${base}.md`);
   if (!args.profiles) {

@@ -12,7 +12,8 @@ import { casesFromRecords, sampleWorkspaceCases, type ReplayCase } from '../../s
 import { streamCompletion } from '../../src/core/client/stream';
 import { completeAt } from '../../src/core/pipeline/completeAt';
 import type { CompletionRecord } from '../../src/core/store/record';
-import { toMarkdown } from '../../src/core/compare/report';
+import { toJson, toMarkdown, REPORT_SCHEMA_VERSION } from '../../src/core/compare/report';
+import { toCsv, toPublishedTable } from '../../src/core/compare/publishedTable';
 import { runComparison } from '../../src/core/compare/runner';
 import { ProcessVramPoller } from '../../src/core/gpu/processVram';
 import { GpuSampler } from '../../src/core/gpu/sampler';
@@ -84,6 +85,19 @@ describe('compare: two models of different size', function () {
       assert.match(md, /\| GPU util mean \(card running only this model\) \| shared \| shared \| - \|/);
       assert.match(md, /\| Card VRAM peak \| 5251 MiB \| 5251 MiB \| - \|/);
       assert.match(md, /No per-process GPU data[^\n]*\n- remote: .*not this machine/);
+      // The published table shows the model's own VRAM, never the card's.
+      const table = toPublishedTable(report);
+      assert.match(table, /^\| Model \| Load time \| VRAM idle \| VRAM at first token \| VRAM peak \|/);
+      assert.match(table, /\n\| small[^|]* \| - \| 1718 MiB \| 1718 MiB \| 1718 MiB \| [\d.]+ MiB \| shared \| shared \|/);
+      assert.match(table, /\n\| big[^|]* \| - \| 3518 MiB \| 3518 MiB \| 3518 MiB \|/);
+      assert.match(table, /\n\| remote[^|]* \| - \| - \| - \| - \|/);
+      assert.doesNotMatch(table, /5251/);
+      const csv = toCsv(report).trimEnd().split('\r\n').map((l) => l.split(','));
+      assert.equal(csv.length, 4);
+      assert.ok(csv.every((row) => row.length === csv[0]!.length), 'every row has every column');
+      const col = (name: string) => csv[0]!.indexOf(name);
+      assert.deepEqual([csv[1]![col('VRAM peak')], csv[2]![col('VRAM peak')], csv[3]![col('VRAM peak')]], ['1718', '3518', '']);
+      assert.equal(csv[1]![col('GPU util mean')], 'shared');
     } finally {
       sampler.dispose();
       await sampler.whenChildExited();
@@ -115,6 +129,12 @@ describe('compare: two models of different size', function () {
     assert.match(md, /## Concurrency sweep \(1, 2, 4 requests in flight\)/);
     assert.match(md, /\| small \| 4 \| [\d.]+ \| [\d.]+x \|/);
     assert.match(md, /Highest concurrency whose TTFT p90 meets the 60000 ms SLO: small 4\./);
+    const table = toPublishedTable(report);
+    const at4 = four!.throughputTokensPerSec!;
+    assert.match(table, new RegExp(`\\| ${at4.toFixed(1)} \\| ${(at4 / one!.throughputTokensPerSec!).toFixed(2)}x \\| 4 \\| 0\\.0% \\|`));
+    const back = JSON.parse(toJson(report)) as typeof report;
+    assert.equal(back.schemaVersion, REPORT_SCHEMA_VERSION);
+    assert.deepEqual(back.profiles[0]!.sweep!.map((l) => l.concurrency), [1, 2, 4]);
   });
 
   it('long prompts have a higher TTFT than short ones; the workspace sample covers the length classes', async () => {

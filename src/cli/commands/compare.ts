@@ -5,7 +5,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { casesFromRecordDir, sampleWorkspaceCases, type ReplayCase } from '../../core/compare/cases';
-import { toJson, toMarkdown } from '../../core/compare/report';
+import { toJson, toMarkdown, type ComparisonReport } from '../../core/compare/report';
+import { toCsv, toPublishedTable } from '../../core/compare/publishedTable';
 import { DEFAULT_BUDGET_TOKENS, DEFAULT_TTFT_SLO_MS, runComparison } from '../../core/compare/runner';
 import { DEFAULT_LENGTH_BOUNDS, validateLengthBounds, type LengthBounds } from '../../core/compare/lengthClasses';
 import { ProcessVramPoller } from '../../core/gpu/processVram';
@@ -37,12 +38,15 @@ and server-side /metrics numbers beside them.
   --ttft-slo-ms N       TTFT SLO for goodput (default ${DEFAULT_TTFT_SLO_MS})
   --warmup N            uncounted requests to each profile before its measured run, to keep
                         a server's cold start out of the numbers (default 1)
-  --json                print the report as JSON instead of markdown
+  --format F            what to print: markdown (default, the full report), json (versioned:
+                        schemaVersion), csv (one row per profile), table (the published-table
+                        view: one row per model, the columns model comparisons publish)
+  --json                same as --format json
   --gpu                 sample this machine's GPU (nvidia-smi, amd-smi or rocm-smi) and report
                         VRAM and utilisation per profile (run it on the GPU box); with
                         nvidia-smi, each profile's own server processes' memory (found by
                         the endpoint's port) beside the card's
-  --out FILE            also write the report to FILE (JSON if FILE ends in .json, else markdown)
+  --out FILE            also write the report to FILE (JSON for .json, CSV for .csv, else markdown)
 
 An API key, if the servers need one, is read from the COMPLETION_LAB_API_KEY environment variable.`;
 
@@ -57,7 +61,7 @@ interface CompareArgs {
   seed: number;
   budget: number;
   ttftSloMs: number;
-  json: boolean;
+  format: ReportFormat;
   gpu: boolean;
   out?: string;
 }
@@ -106,6 +110,7 @@ function parse(args: string[]): CompareArgs | 'help' {
     'ttft-slo-ms': { type: 'string' },
     'length-bounds': { type: 'string' },
     json: { type: 'boolean' },
+    format: { type: 'string' },
     gpu: { type: 'boolean' },
     out: { type: 'string' },
   });
@@ -135,7 +140,7 @@ function parse(args: string[]): CompareArgs | 'help' {
     seed: int('seed', 0, 1),
     budget: int('budget', 16, DEFAULT_BUDGET_TOKENS),
     ttftSloMs: int('ttft-slo-ms', 1, DEFAULT_TTFT_SLO_MS),
-    json: values['json'] === true,
+    format: reportFormat(values['format'], values['json'] === true),
     gpu: values['gpu'] === true,
   };
   if (values['length-bounds'] !== undefined) {
@@ -149,6 +154,23 @@ function parse(args: string[]): CompareArgs | 'help' {
   if (typeof values['workspace'] === 'string') out.workspace = values['workspace'];
   if (typeof values['out'] === 'string') out.out = values['out'];
   return out;
+}
+
+type ReportFormat = 'markdown' | 'json' | 'csv' | 'table';
+const FORMATS: readonly ReportFormat[] = ['markdown', 'json', 'csv', 'table'];
+
+function reportFormat(v: unknown, json: boolean): ReportFormat {
+  if (v === undefined) return json ? 'json' : 'markdown';
+  if (!FORMATS.includes(v as ReportFormat)) throw new CliUsageError(`--format must be one of ${FORMATS.join(', ')}, got "${String(v)}".`);
+  if (json && v !== 'json') throw new CliUsageError(`--json and --format ${String(v)} disagree; give one.`);
+  return v as ReportFormat;
+}
+
+function render(report: ComparisonReport, format: ReportFormat): string {
+  if (format === 'json') return toJson(report) + '\n';
+  if (format === 'csv') return toCsv(report);
+  if (format === 'table') return toPublishedTable(report);
+  return toMarkdown(report);
 }
 
 /** "1,2,4" -> [1, 2, 4]: whole numbers of at least 1. */
@@ -224,10 +246,10 @@ export async function run(args: string[]): Promise<number> {
     sampler?.dispose();
   }
   for (const p of report.profiles) if (p.status === 'failed') process.stderr.write(`compare: profile "${p.name}" failed: ${p.error}\n`);
-  const text = a.json ? toJson(report) + '\n' : toMarkdown(report);
-  process.stdout.write(text);
+  process.stdout.write(render(report, a.format));
   if (a.out) {
-    const body = a.out.toLowerCase().endsWith('.json') ? toJson(report) + '\n' : toMarkdown(report);
+    const lower = a.out.toLowerCase();
+    const body = render(report, lower.endsWith('.json') ? 'json' : lower.endsWith('.csv') ? 'csv' : 'markdown');
     try {
       fs.writeFileSync(a.out, body);
     } catch (err) {

@@ -3,6 +3,7 @@
 export * from './cases';
 export * from './lengthClasses';
 export * from './parseCheck';
+export * from './publishedTable';
 export * from './quality';
 export * from './report';
 export * from './runner';

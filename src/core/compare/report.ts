@@ -33,6 +33,18 @@ export interface CaseResult {
   error?: string;
 }
 
+/** A server started by the comparison (CLI --launch / --engine): its load, measured. */
+export interface ServerLoad {
+  /** How it was started (the launch command, or "embedded engine"). */
+  how: string;
+  /** Spawn to the first /health 200. */
+  readyMs: number;
+  /** Spawn to the end of the first completed request (the uncounted warm-up). */
+  firstCompletionMs?: number;
+  /** The server's processes' GPU memory once ready (per-process, when it could be attributed). */
+  vramAfterLoadMiB?: number;
+}
+
 /** One concurrency level of a sweep: the one summary over that level's requests. */
 export interface LevelResult extends RequestSummary {
   concurrency: number;
@@ -60,6 +72,8 @@ export interface ProfileResult extends RequestSummary {
   warnings?: string[];
   /** TTFT of the first (uncounted) warm-up request: the server's cold start. */
   coldTtftMs?: number;
+  /** When the comparison started this profile's server itself. */
+  load?: ServerLoad;
   /** Per concurrency level, when more than one was asked for. */
   sweep?: LevelResult[];
   /** Highest level whose p90 TTFT met the SLO; null when none did. */
