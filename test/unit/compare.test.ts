@@ -377,6 +377,25 @@ describe('compare: runner against two real embedded engines', function () {
     }
   });
 
+  it('CLI: starts each profile\'s server itself, one after another (--engine), and reports load time, first completion and cold TTFT', async () => {
+    const [pa, pb] = [await unusedPort(), await unusedPort()];
+    const res = await runCli(['--profile', `a=http://127.0.0.1:${pa},maxTokens=4`, '--profile', `b=http://127.0.0.1:${pb},maxTokens=4`, '--engine', 'a=tiny', '--engine', 'b=tiny', '--workspace', 'sample-workspace', '--count', '2', '--json']);
+    assert.equal(res.code, 0, res.stderr);
+    const report = JSON.parse(res.stdout) as ComparisonReport;
+    for (const p of report.profiles) {
+      assert.equal(p.count, 2, p.name);
+      assert.match(p.load!.how, /embedded engine \(tiny test model\)/);
+      assert.ok(p.load!.readyMs > 0 && p.load!.firstCompletionMs! > p.load!.readyMs, `${p.name}: ${JSON.stringify(p.load)}`);
+      assert.ok(p.coldTtftMs! > 0, `${p.name}: cold TTFT of the warm-up request`);
+    }
+    assert.match(res.stderr, /starting embedded engine[^\n]*\ncompare: ready after [\d.]+ s\n(compare: \d\/4 a[^\n]*\n)+compare: starting embedded engine/, 'b starts after a ran');
+    // Both servers were stopped after their runs.
+    for (const port of [pa, pb]) await assert.rejects(fetch(`http://127.0.0.1:${port}/health`), `port ${port} closed`);
+    const bad = await runCli(['--profile', `a=http://127.0.0.1:${pa}`, '--profile', `b=http://127.0.0.1:${pb}`, '--engine', 'c=tiny']);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--engine "c=tiny": expected NAME=MODEL with NAME one of the --profile names \(a, b\)/);
+  });
+
   it('CLI: markdown on stdout and progress on stderr; exit 1 when every profile failed; exit 2 with no cases', async () => {
     const ok = await runCli(['--profile', `a=${fast.url},maxTokens=4`, '--profile', `b=${single.url},maxTokens=4,template=prefix-only`, '--workspace', 'sample-workspace', '--count', '3', '--json']);
     assert.equal(ok.code, 0, ok.stderr);

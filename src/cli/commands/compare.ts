@@ -10,6 +10,7 @@ import { toCsv, toPublishedTable } from '../../core/compare/publishedTable';
 import { DEFAULT_BUDGET_TOKENS, DEFAULT_TTFT_SLO_MS, runComparison } from '../../core/compare/runner';
 import { DEFAULT_LENGTH_BOUNDS, validateLengthBounds, type LengthBounds } from '../../core/compare/lengthClasses';
 import { ProcessVramPoller } from '../../core/gpu/processVram';
+import { launchServer, type LaunchedServer, type LaunchSpec } from '../../core/server/launch';
 import { GpuSampler } from '../../core/gpu/sampler';
 import { validateProfiles, type ModelProfile } from '../../core/profiles';
 import { CliUsageError } from '../usage';
@@ -36,6 +37,12 @@ and server-side /metrics numbers beside them.
   --seed N              sample and sampling seed (default 1)
   --budget N            prompt token budget (default ${DEFAULT_BUDGET_TOKENS})
   --ttft-slo-ms N       TTFT SLO for goodput (default ${DEFAULT_TTFT_SLO_MS})
+  --launch NAME=CMD     start profile NAME's server with this shell command just before its
+                        run (stopped after it), so servers start one after another; the
+                        report gets its load time (spawn -> /health 200), time to the first
+                        completed request and VRAM after load (with --gpu)
+  --engine NAME=MODEL   the same with the embedded engine: MODEL is a .gguf file or "tiny",
+                        served on the port of NAME's URL
   --warmup N            uncounted requests to each profile before its measured run, to keep
                         a server's cold start out of the numbers (default 1)
   --format F            what to print: markdown (default, the full report), json (versioned:
@@ -63,6 +70,8 @@ interface CompareArgs {
   ttftSloMs: number;
   format: ReportFormat;
   gpu: boolean;
+  /** Profile name -> how to start its server. */
+  launch: Map<string, LaunchSpec>;
   out?: string;
 }
 
@@ -111,6 +120,8 @@ function parse(args: string[]): CompareArgs | 'help' {
     'length-bounds': { type: 'string' },
     json: { type: 'boolean' },
     format: { type: 'string' },
+    launch: { type: 'string', multiple: true },
+    engine: { type: 'string', multiple: true },
     gpu: { type: 'boolean' },
     out: { type: 'string' },
   });
@@ -142,6 +153,7 @@ function parse(args: string[]): CompareArgs | 'help' {
     ttftSloMs: int('ttft-slo-ms', 1, DEFAULT_TTFT_SLO_MS),
     format: reportFormat(values['format'], values['json'] === true),
     gpu: values['gpu'] === true,
+    launch: launchSpecs(profiles, (values['launch'] as string[] | undefined) ?? [], (values['engine'] as string[] | undefined) ?? []),
   };
   if (values['length-bounds'] !== undefined) {
     try {
@@ -154,6 +166,41 @@ function parse(args: string[]): CompareArgs | 'help' {
   if (typeof values['workspace'] === 'string') out.workspace = values['workspace'];
   if (typeof values['out'] === 'string') out.out = values['out'];
   return out;
+}
+
+/** --launch NAME=CMD and --engine NAME=MODEL, each naming a given profile once. */
+function launchSpecs(profiles: readonly ModelProfile[], launches: string[], engines: string[]): Map<string, LaunchSpec> {
+  const out = new Map<string, LaunchSpec>();
+  const take = (flag: string, spec: string): [ModelProfile, string] => {
+    const eq = spec.indexOf('=');
+    const name = eq > 0 ? spec.slice(0, eq) : '';
+    const rest = spec.slice(eq + 1).trim();
+    const profile = profiles.find((p) => p.name === name);
+    if (!profile || !rest) throw new CliUsageError(`--${flag} "${spec}": expected NAME=${flag === 'launch' ? 'COMMAND' : 'MODEL'} with NAME one of the --profile names (${profiles.map((p) => p.name).join(', ')}).`);
+    if (out.has(name)) throw new CliUsageError(`profile "${name}" is given two ways to start its server; give one --launch or --engine per profile.`);
+    return [profile, rest];
+  };
+  for (const spec of launches) {
+    const [p, command] = take('launch', spec);
+    out.set(p.name, { command, how: command, endpoint: p.endpoint });
+  }
+  for (const spec of engines) {
+    const [p, model] = take('engine', spec);
+    const port = new URL(p.endpoint).port;
+    if (!port) throw new CliUsageError(`--engine ${p.name}: its URL ${p.endpoint} names no port for the engine to listen on.`);
+    if (model !== 'tiny' && !fs.existsSync(model)) throw new CliUsageError(`--engine ${p.name}: GGUF file not found: ${model}.`);
+    const argv = [process.execPath, engineCli(), 'serve', ...(model === 'tiny' ? ['--tiny'] : ['--model', model]), '--port', port];
+    out.set(p.name, { argv, how: `embedded engine (${model === 'tiny' ? 'tiny test model' : path.basename(model)})`, endpoint: p.endpoint });
+  }
+  return out;
+}
+
+/** The built CLI that serves the engine: beside this bundle (dist/cli.js), or dist/ from a compiled checkout. */
+function engineCli(): string {
+  const candidates = [path.join(__dirname, 'cli.js'), path.resolve(__dirname, '..', '..', '..', '..', 'dist', 'cli.js')];
+  const found = candidates.find((c) => fs.existsSync(c));
+  if (!found) throw new CliUsageError(`--engine needs the built CLI (dist/cli.js); run \`npm run build\` first.`);
+  return found;
 }
 
 type ReportFormat = 'markdown' | 'json' | 'csv' | 'table';
@@ -180,6 +227,15 @@ function intList(name: string, v: unknown, dflt: number[]): number[] {
   const nums = parts.map(Number);
   if (!parts.length || nums.some((n, i) => !parts[i] || !Number.isInteger(n) || n < 1)) throw new CliUsageError(`--${name} must be whole numbers of at least 1, separated by commas (e.g. 1,2,4,8), got "${String(v)}".`);
   return nums;
+}
+
+function startServer(spec: LaunchSpec | undefined): Promise<LaunchedServer | undefined> {
+  if (!spec) return Promise.resolve(undefined);
+  process.stderr.write(`compare: starting ${spec.how} for ${spec.endpoint}\n`);
+  return launchServer(spec).then((s) => {
+    process.stderr.write(`compare: ready after ${((s.readyAt - s.spawnedAt) / 1000).toFixed(1)} s\n`);
+    return s;
+  });
 }
 
 async function loadCases(a: CompareArgs): Promise<ReplayCase[]> {
@@ -237,6 +293,7 @@ export async function run(args: string[]): Promise<number> {
       signal: controller.signal,
       ...(sampler ? { gpuSampler: sampler } : {}),
       ...(processVram ? { processVram } : {}),
+      ...(a.launch.size ? { launch: (p) => startServer(a.launch.get(p.name)) } : {}),
       ...(apiKey ? { apiKeyFor: () => apiKey } : {}),
       onProgress: (done, total, cur) => process.stderr.write(`compare: ${done}/${total} ${cur.profile}${a.concurrency.length > 1 && cur.concurrency ? ` x${cur.concurrency}` : ''}${cur.caseId ? ` ${cur.caseId}` : ''}\n`),
     });

@@ -17,6 +17,8 @@ import type { Disposable, GpuSample } from '../gpu/types';
 import { summarizeModelGpu, type ModelGpuSummary } from '../gpu/attribution';
 import type { ProcessVramSource } from '../gpu/processVram';
 import { findServerProcesses, type ServerProcesses } from '../gpu/serverProcesses';
+import { processMemory } from '../gpu/attribution';
+import type { LaunchedServer } from '../server/launch';
 import type { ReplayCase } from './cases';
 import { scoreCompletion } from './quality';
 import { ParseChecker } from './parseCheck';
@@ -90,6 +92,12 @@ export interface RunComparisonOptions {
    * H100 here). Default 0.
    */
   warmupRequests?: number;
+  /**
+   * Starts a profile's server before its run (and the runner stops it after), so servers
+   * start one after another and their load time, first completion and VRAM after load are
+   * measured; undefined for a profile whose server is already running.
+   */
+  launch?: (profile: ModelProfile) => Promise<LaunchedServer | undefined>;
   /** Judges "parses after insertion"; default: one loading the cases' tree-sitter grammars. */
   parseChecker?: ParseChecker;
   /** Tests and benches may pass another client; default: the real streaming client. */
@@ -127,7 +135,7 @@ export async function runComparison(opts: RunComparisonOptions): Promise<Compari
         profiles.push(aggregate({ name: profile.name, endpoint: profile.endpoint, status: 'cancelled', results: [], ttftSloMs }));
         continue;
       }
-      profiles.push(await runProfile(profile, opts, { ttftSloMs, levels, total, progress, parser }));
+      profiles.push(await runLaunched(profile, opts, { ttftSloMs, levels, total, progress, parser }));
     }
   } finally {
     gpuHold?.dispose();
@@ -160,7 +168,23 @@ interface RunState {
 
 type Request = (c: ReplayCase) => ReturnType<typeof completeAt>;
 
-async function runProfile(profile: ModelProfile, opts: RunComparisonOptions, run: RunState): Promise<ProfileResult> {
+/** Starts the profile's server when asked to, runs the profile, stops the server. */
+async function runLaunched(profile: ModelProfile, opts: RunComparisonOptions, run: RunState): Promise<ProfileResult> {
+  let server: LaunchedServer | undefined;
+  try {
+    server = await opts.launch?.(profile);
+  } catch (err) {
+    run.progress.done += opts.cases.length * run.levels.length;
+    return aggregate({ name: profile.name, endpoint: profile.endpoint, ttftSloMs: run.ttftSloMs, status: 'failed', error: (err as Error).message, results: [] });
+  }
+  try {
+    return await runProfile(profile, opts, run, server);
+  } finally {
+    await server?.stop();
+  }
+}
+
+async function runProfile(profile: ModelProfile, opts: RunComparisonOptions, run: RunState, launched?: LaunchedServer): Promise<ProfileResult> {
   const { ttftSloMs } = run;
   const base = { name: profile.name, endpoint: profile.endpoint, ttftSloMs };
   const apiKey = (await opts.apiKeyFor?.(profile)) || undefined;
@@ -202,9 +226,14 @@ async function runProfile(profile: ModelProfile, opts: RunComparisonOptions, run
   // Warm-up before the window opens: its time, tokens and GPU use are not the profile's,
   // but the first one's TTFT is the server's cold start, reported as such.
   let coldTtftMs: number | undefined;
+  let firstCompletionAt: number | undefined;
+  const vramAfterLoad = launched && processes?.kind === 'local' ? loadedVram(opts, processes.pids) : undefined;
   for (let i = 0; i < (opts.warmupRequests ?? 0) && opts.cases.length && !opts.signal?.aborted; i++) {
     const out = await request(opts.cases[i % opts.cases.length]!).catch(() => undefined);
-    if (i === 0) coldTtftMs = out?.result.timings.ttftMs;
+    if (i === 0) {
+      coldTtftMs = out?.result.timings.ttftMs;
+      if (out) firstCompletionAt = Date.now();
+    }
   }
   if (opts.signal?.aborted) return aggregate({ ...base, status: 'cancelled', results: [] });
 
@@ -231,6 +260,12 @@ async function runProfile(profile: ModelProfile, opts: RunComparisonOptions, run
     lengthBounds: opts.lengthBounds ?? DEFAULT_LENGTH_BOUNDS,
   });
   if (coldTtftMs !== undefined) result.coldTtftMs = coldTtftMs;
+  if (launched) {
+    result.load = { how: launched.how, readyMs: launched.readyAt - launched.spawnedAt };
+    if (firstCompletionAt !== undefined) result.load.firstCompletionMs = firstCompletionAt - launched.spawnedAt;
+    const vram = await vramAfterLoad;
+    if (vram !== undefined) result.load.vramAfterLoadMiB = vram;
+  }
   if (run.levels.length > 1) {
     result.sweep = sweepOf(levels, ttftSloMs);
     const within = result.sweep.filter((l) => l.ttftMs.p90 !== undefined && l.ttftMs.p90 <= ttftSloMs).map((l) => l.concurrency);
@@ -330,6 +365,16 @@ function sweepOf(levels: readonly LevelRun[], ttftSloMs: number): LevelResult[] 
   const base = out[0]?.throughputTokensPerSec;
   if (base) for (const l of out) if (l.throughputTokensPerSec !== undefined) l.scaling = l.throughputTokensPerSec / base;
   return out;
+}
+
+/** The launched server's own GPU memory once it is ready (the next per-process reading). */
+async function loadedVram(opts: RunComparisonOptions, pids: number[]): Promise<number | undefined> {
+  const source = opts.processVram;
+  if (!source) return undefined;
+  const now = Date.now();
+  await source.after?.(now);
+  const snap = source.latest();
+  return snap && snap.ts >= now ? processMemory(snap, new Set(pids))?.memMiB : undefined;
 }
 
 /** Epoch ms of the profile's first token: its earliest request start + TTFT. */
