@@ -48,6 +48,43 @@ function profileTable(rows: ProfileRow[]): HTMLElement {
   return table;
 }
 
+/** Throughput and TTFT per concurrency level: a table, so it reads without a chart. */
+function sweepTable(c: ComparisonView): HTMLElement[] {
+  const rows = c.rows.filter((r) => r.sweep?.length);
+  if (!rows.length) return [];
+  const table = el('table', undefined, 'sweep');
+  const head = el('tr');
+  for (const h of ['profile', 'in flight', 'throughput tok/s', 'scaling', 'TTFT p50', 'TTFT p90', 'goodput']) head.append(el('th', h));
+  table.append(head);
+  for (const r of rows) {
+    for (const l of r.sweep!) {
+      const tr = el('tr');
+      for (const v of [r.profile, String(l.concurrency), fmtNum(l.throughput), l.scaling === undefined ? '–' : `${l.scaling.toFixed(2)}x`, fmtMs(l.ttftP50), fmtMs(l.ttftP90), fmtPct(l.goodput)]) tr.append(el('td', v));
+      table.append(tr);
+    }
+  }
+  const within = rows.map((r) => `${r.profile}: ${r.maxConcurrencyWithinSlo ?? 'none'}`).join(', ');
+  return [el('h3', 'Throughput against concurrency'), table, el('p', `Highest concurrency with TTFT p90 ≤ ${c.ttftSloMs} ms: ${within}.`, 'muted')];
+}
+
+/** TTFT by prompt length class. */
+function lengthTable(c: ComparisonView): HTMLElement[] {
+  const rows = c.rows.filter((r) => r.lengthClasses?.some((x) => x.count > 0));
+  if (!rows.length) return [];
+  const table = el('table', undefined, 'lengths');
+  const head = el('tr');
+  for (const h of ['profile', 'prompt length', 'requests', 'TTFT mean ± std', 'TTFT p50']) head.append(el('th', h));
+  table.append(head);
+  for (const r of rows) {
+    for (const x of r.lengthClasses!) {
+      const tr = el('tr');
+      for (const v of [r.profile, x.name, String(x.count), x.ttftMeanMs === undefined ? '–' : `${fmtMs(x.ttftMeanMs)} ± ${fmtMs(x.ttftStdMs)}`, fmtMs(x.ttftP50Ms)]) tr.append(el('td', v));
+      table.append(tr);
+    }
+  }
+  return [el('h3', 'TTFT by prompt length'), table];
+}
+
 function comparisonSection(c: ComparisonView | undefined): HTMLElement {
   const sec = el('section', undefined, 'comparison');
   sec.append(el('h2', 'Model comparison'));
@@ -56,10 +93,10 @@ function comparisonSection(c: ComparisonView | undefined): HTMLElement {
     return sec;
   }
   const when = new Date(c.finishedAt).toLocaleString();
-  sec.append(el('p', `${c.cases} cases from ${c.source === 'recorded' ? 'your recorded traffic' : 'this workspace'}, finished ${when}${c.cancelled ? ' (cancelled: partial)' : ''}. Goodput = share of requests with TTFT ≤ ${c.ttftSloMs} ms.`, 'muted'));
+  sec.append(el('p', `${c.cases} cases from ${c.source === 'recorded' ? 'your recorded traffic' : c.source === 'mixed' ? 'your recorded traffic and this workspace' : 'this workspace'}, finished ${when}${c.cancelled ? ' (cancelled: partial)' : ''}. Goodput = share of requests with TTFT ≤ ${c.ttftSloMs} ms.`, 'muted'));
   const table = el('table', undefined, 'profiles');
   const head = el('tr');
-  for (const h of ['profile', 'model', 'n', 'failed', 'TTFT p50', 'TTFT p90', 'E2E p50', 'decode tok/s', 'throughput tok/s', 'goodput', 'exact 1st line', 'edit sim', 'brackets ok', 'VRAM peak MiB', 'server TTFT']) head.append(el('th', h));
+  for (const h of ['profile', 'model', 'n', 'failed', 'TTFT p50', 'TTFT p90', 'E2E p50', 'decode tok/s', 'throughput tok/s', 'goodput', 'exact 1st line', 'edit sim', 'brackets ok', 'card VRAM peak MiB', 'server TTFT', 'parses after', 'cold TTFT', 'load', 'model VRAM idle / 1st token / peak MiB', 'GPU util']) head.append(el('th', h));
   table.append(head);
   for (const r of c.rows) {
     const tr = el('tr');
@@ -67,10 +104,14 @@ function comparisonSection(c: ComparisonView | undefined): HTMLElement {
     for (const v of [
       r.profile, r.model ?? (r.error ? `failed: ${r.error}` : '–'), String(r.count), String(r.failures), fmtMs(r.ttftP50), fmtMs(r.ttftP90), fmtMs(r.e2eP50),
       fmtNum(r.decodeP50), fmtNum(r.throughput), fmtPct(r.goodput), fmtPct(r.exactMatch), fmtNum(r.editSim, 2), fmtPct(r.bracketsBalanced), fmtNum(r.vramPeakMiB, 0), fmtMs(r.serverTtftMs),
+      fmtPct(r.parsesAfter), fmtMs(r.coldTtftMs), fmtMs(r.loadMs),
+      r.modelVram ? [r.modelVram.idleMiB, r.modelVram.firstTokenMiB, r.modelVram.peakMiB].map((v) => fmtNum(v, 0)).join(' / ') : (r.gpuNote ? `not attributed: ${r.gpuNote}` : '–'),
+      r.modelVram?.utilShared ? 'shared with other processes' : fmtNum(r.utilMeanPct, 1),
     ]) tr.append(el('td', v));
     table.append(tr);
   }
   sec.append(table);
+  sec.append(...sweepTable(c), ...lengthTable(c));
   if (c.savedTo) sec.append(el('p', `Full report: ${c.savedTo}`, 'muted'));
   return sec;
 }

@@ -16,6 +16,8 @@ export interface ComparisonArgs {
   profiles?: string[];
   /** Cases to replay. Default 30. */
   count?: number;
+  /** Concurrency levels to sweep (e.g. [1, 2, 4, 8]). Default 1. */
+  concurrency?: number[];
 }
 
 export interface ComparisonDeps {
@@ -70,6 +72,7 @@ export async function runComparisonCommand(deps: ComparisonDeps, args: Compariso
           cases: selection.cases,
           profiles: chosen,
           budgetTokens: config.contextTokens(),
+          ...(args.concurrency ? { concurrency: args.concurrency } : {}),
           // One uncounted request per profile keeps a server's cold start out of the numbers.
           warmupRequests: 1,
           signal: controller.signal,
@@ -130,9 +133,19 @@ export function toView(report: ComparisonReport, savedTo?: string): ComparisonVi
       exactMatch: p.exactMatchRate,
       editSim: p.meanEditSim,
       bracketsBalanced: p.bracketsBalancedRate,
-      vramPeakMiB: p.gpu?.vramPeakMiB,
+      vramPeakMiB: p.modelGpu?.card?.vramPeakMiB ?? p.gpu?.vramPeakMiB,
       utilMeanPct: p.gpu?.utilMeanPct,
       serverTtftMs: p.server?.window.meanTtftMs,
+      parsesAfter: p.parsesAfterRate,
+      coldTtftMs: p.coldTtftMs,
+      loadMs: p.load?.readyMs,
+      modelVram: p.modelGpu?.attribution === 'process'
+        ? { idleMiB: p.modelGpu.vramIdleMiB, firstTokenMiB: p.modelGpu.vramAtFirstTokenMiB, peakMiB: p.modelGpu.vramPeakMiB, stdMiB: p.modelGpu.vramStdMiB, utilShared: p.modelGpu.utilShared }
+        : undefined,
+      gpuNote: p.modelGpu?.reason,
+      maxConcurrencyWithinSlo: p.maxConcurrencyWithinSlo,
+      sweep: p.sweep?.map((l) => ({ concurrency: l.concurrency, throughput: l.throughputTokensPerSec, scaling: l.scaling, ttftP50: l.ttftMs.p50, ttftP90: l.ttftMs.p90, goodput: l.goodput })),
+      lengthClasses: p.lengthClasses?.map((c) => ({ name: c.name, count: c.count, ttftMeanMs: c.ttftMeanMs, ttftStdMs: c.ttftStdMs, ttftP50Ms: c.ttftP50Ms })),
     })),
   };
 }
