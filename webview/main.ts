@@ -161,12 +161,17 @@ function render(state: PanelState): void {
     data: {
       labels,
       datasets: [
-        { label: 'TTFT (ms)', data: state.recent.map((p) => p.ttftMs ?? null), borderColor: '#3794ff', tension: 0.2 },
-        { label: 'E2E (ms)', data: state.recent.map((p) => p.e2eMs ?? null), borderColor: '#89d185', tension: 0.2 },
+        { label: 'TTFT (ms)', data: state.recent.map((p) => p.ttftMs ?? null), borderColor: themeColor('--vscode-charts-blue', '#3794ff'), tension: 0.2 },
+        { label: 'E2E (ms)', data: state.recent.map((p) => p.e2eMs ?? null), borderColor: themeColor('--vscode-charts-green', '#89d185'), tension: 0.2 },
       ],
     },
     options: { animation: false, responsive: true, maintainAspectRatio: false, scales: { y: { beginAtZero: true } } },
   });
+}
+
+/** A colour from VS Code's theme (the webview gets them as CSS variables), so charts follow light, dark and high-contrast themes. */
+function themeColor(variable: string, fallback: string): string {
+  return getComputedStyle(document.documentElement).getPropertyValue(variable).trim() || fallback;
 }
 
 window.addEventListener('message', (e: MessageEvent<HostMessage>) => {
@@ -174,16 +179,4 @@ window.addEventListener('message', (e: MessageEvent<HostMessage>) => {
   if (msg && (msg.type === 'hydrate' || msg.type === 'update')) render(msg.state);
 });
 
-const style = document.createElement('style');
-style.textContent = `
-body { font-family: var(--vscode-font-family); color: var(--vscode-foreground); padding: 0 16px; }
-h1 { font-size: 1.4em; } h2 { font-size: 1.1em; margin-top: 1.4em; }
-.actions { display: flex; gap: 8px; flex-wrap: wrap; }
-.chart { position: relative; height: 220px; }
-table.profiles { border-collapse: collapse; width: 100%; }
-table.profiles th, table.profiles td { border-bottom: 1px solid var(--vscode-panel-border); padding: 4px 8px; text-align: right; }
-table.profiles th:first-child, table.profiles td:first-child { text-align: left; }
-.warn { color: var(--vscode-editorWarning-foreground); } .muted { opacity: 0.7; }
-`;
-document.head.append(style);
 vscode.postMessage({ type: 'ready' });
