@@ -111,8 +111,14 @@ function comparisonSection(c: ComparisonView | undefined): HTMLElement {
     table.append(tr);
   }
   sec.append(table);
-  sec.append(...sweepTable(c), ...lengthTable(c));
   if (c.savedTo) sec.append(el('p', `Full report: ${c.savedTo}`, 'muted'));
+  return sec;
+}
+
+/** The sweep and length-class tables, in their own section below the comparison's one-row-per-profile table. */
+function comparisonDetails(c: ComparisonView | undefined): HTMLElement {
+  const sec = el('section', undefined, 'comparison-details');
+  if (c) sec.append(...sweepTable(c), ...lengthTable(c));
   return sec;
 }
 
@@ -154,7 +160,7 @@ function render(state: PanelState): void {
   profiles.append(el('p', `${state.storedRecords} records stored${state.skippedLines ? `, ${state.skippedLines} damaged lines skipped` : ''}. Recording of source text is ${state.recording ? 'on' : 'off'}.`, 'muted'));
 
   chart?.destroy();
-  app.replaceChildren(header, live, server, profiles, comparisonSection(state.comparison));
+  app.replaceChildren(header, live, server, profiles, comparisonSection(state.comparison), comparisonDetails(state.comparison));
   const labels = state.recent.map((p) => new Date(p.ts).toLocaleTimeString());
   chart = new Chart(canvas, {
     type: 'line',
