@@ -85,7 +85,27 @@ const builds = [
   },
 ];
 
+// The tree-sitter runtime and grammars for "parses after insertion" (src/core/compare/parseCheck.ts):
+// a packaged extension has no node_modules, so they are copied beside the bundles, where
+// grammarDirs() looks when the npm packages cannot be resolved.
+const GRAMMAR_FILES = {
+  vscode: ['@vscode/tree-sitter-wasm/wasm', ['tree-sitter.wasm', 'tree-sitter-python.wasm', 'tree-sitter-javascript.wasm', 'tree-sitter-typescript.wasm', 'tree-sitter-tsx.wasm', 'tree-sitter-go.wasm', 'tree-sitter-rust.wasm', 'tree-sitter-java.wasm', 'tree-sitter-cpp.wasm', 'tree-sitter-c-sharp.wasm', 'tree-sitter-ruby.wasm', 'tree-sitter-bash.wasm', 'tree-sitter-css.wasm']],
+  wasms: ['tree-sitter-wasms/out', ['tree-sitter-c.wasm', 'tree-sitter-kotlin.wasm', 'tree-sitter-swift.wasm', 'tree-sitter-scala.wasm', 'tree-sitter-lua.wasm']],
+};
+
+function copyGrammars() {
+  const fs = require('node:fs');
+  const path = require('node:path');
+  for (const [dest, [pkgDir, files]] of Object.entries(GRAMMAR_FILES)) {
+    const from = path.join(path.dirname(require.resolve(`${pkgDir.split('/').slice(0, pkgDir.startsWith('@') ? 2 : 1).join('/')}/package.json`)), pkgDir.split('/').slice(pkgDir.startsWith('@') ? 2 : 1).join('/'));
+    const to = path.join(__dirname, 'dist', 'tree-sitter', dest);
+    fs.mkdirSync(to, { recursive: true });
+    for (const f of files) fs.copyFileSync(path.join(from, f), path.join(to, f));
+  }
+}
+
 async function main() {
+  copyGrammars();
   const contexts = await Promise.all(builds.map((b) => esbuild.context(b)));
   if (watch) {
     await Promise.all(contexts.map((c) => c.watch()));

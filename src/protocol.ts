@@ -60,9 +60,19 @@ export interface ComparisonRow {
   exactMatch?: number;
   editSim?: number;
   bracketsBalanced?: number;
+  /** The card's peak (every process on it). */
   vramPeakMiB?: number;
   utilMeanPct?: number;
   serverTtftMs?: number;
+  parsesAfter?: number;
+  coldTtftMs?: number;
+  loadMs?: number;
+  /** The model server's own processes' memory; gpuNote says why when it could not be attributed. */
+  modelVram?: { idleMiB?: number; firstTokenMiB?: number; peakMiB?: number; stdMiB?: number; utilShared?: boolean };
+  gpuNote?: string;
+  maxConcurrencyWithinSlo?: number | null;
+  sweep?: { concurrency: number; throughput?: number; scaling?: number; ttftP50?: number; ttftP90?: number; goodput?: number }[];
+  lengthClasses?: { name: string; count: number; ttftMeanMs?: number; ttftStdMs?: number; ttftP50Ms?: number }[];
 }
 
 export interface ComparisonView {

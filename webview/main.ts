@@ -48,6 +48,43 @@ function profileTable(rows: ProfileRow[]): HTMLElement {
   return table;
 }
 
+/** Throughput and TTFT per concurrency level: a table, so it reads without a chart. */
+function sweepTable(c: ComparisonView): HTMLElement[] {
+  const rows = c.rows.filter((r) => r.sweep?.length);
+  if (!rows.length) return [];
+  const table = el('table', undefined, 'sweep');
+  const head = el('tr');
+  for (const h of ['profile', 'in flight', 'throughput tok/s', 'scaling', 'TTFT p50', 'TTFT p90', 'goodput']) head.append(el('th', h));
+  table.append(head);
+  for (const r of rows) {
+    for (const l of r.sweep!) {
+      const tr = el('tr');
+      for (const v of [r.profile, String(l.concurrency), fmtNum(l.throughput), l.scaling === undefined ? '–' : `${l.scaling.toFixed(2)}x`, fmtMs(l.ttftP50), fmtMs(l.ttftP90), fmtPct(l.goodput)]) tr.append(el('td', v));
+      table.append(tr);
+    }
+  }
+  const within = rows.map((r) => `${r.profile}: ${r.maxConcurrencyWithinSlo ?? 'none'}`).join(', ');
+  return [el('h3', 'Throughput against concurrency'), table, el('p', `Highest concurrency with TTFT p90 ≤ ${c.ttftSloMs} ms: ${within}.`, 'muted')];
+}
+
+/** TTFT by prompt length class. */
+function lengthTable(c: ComparisonView): HTMLElement[] {
+  const rows = c.rows.filter((r) => r.lengthClasses?.some((x) => x.count > 0));
+  if (!rows.length) return [];
+  const table = el('table', undefined, 'lengths');
+  const head = el('tr');
+  for (const h of ['profile', 'prompt length', 'requests', 'TTFT mean ± std', 'TTFT p50']) head.append(el('th', h));
+  table.append(head);
+  for (const r of rows) {
+    for (const x of r.lengthClasses!) {
+      const tr = el('tr');
+      for (const v of [r.profile, x.name, String(x.count), x.ttftMeanMs === undefined ? '–' : `${fmtMs(x.ttftMeanMs)} ± ${fmtMs(x.ttftStdMs)}`, fmtMs(x.ttftP50Ms)]) tr.append(el('td', v));
+      table.append(tr);
+    }
+  }
+  return [el('h3', 'TTFT by prompt length'), table];
+}
+
 function comparisonSection(c: ComparisonView | undefined): HTMLElement {
   const sec = el('section', undefined, 'comparison');
   sec.append(el('h2', 'Model comparison'));
@@ -56,10 +93,10 @@ function comparisonSection(c: ComparisonView | undefined): HTMLElement {
     return sec;
   }
   const when = new Date(c.finishedAt).toLocaleString();
-  sec.append(el('p', `${c.cases} cases from ${c.source === 'recorded' ? 'your recorded traffic' : 'this workspace'}, finished ${when}${c.cancelled ? ' (cancelled: partial)' : ''}. Goodput = share of requests with TTFT ≤ ${c.ttftSloMs} ms.`, 'muted'));
+  sec.append(el('p', `${c.cases} cases from ${c.source === 'recorded' ? 'your recorded traffic' : c.source === 'mixed' ? 'your recorded traffic and this workspace' : 'this workspace'}, finished ${when}${c.cancelled ? ' (cancelled: partial)' : ''}. Goodput = share of requests with TTFT ≤ ${c.ttftSloMs} ms.`, 'muted'));
   const table = el('table', undefined, 'profiles');
   const head = el('tr');
-  for (const h of ['profile', 'model', 'n', 'failed', 'TTFT p50', 'TTFT p90', 'E2E p50', 'decode tok/s', 'throughput tok/s', 'goodput', 'exact 1st line', 'edit sim', 'brackets ok', 'VRAM peak MiB', 'server TTFT']) head.append(el('th', h));
+  for (const h of ['profile', 'model', 'n', 'failed', 'TTFT p50', 'TTFT p90', 'E2E p50', 'decode tok/s', 'throughput tok/s', 'goodput', 'exact 1st line', 'edit sim', 'brackets ok', 'card VRAM peak MiB', 'server TTFT', 'parses after', 'cold TTFT', 'load', 'model VRAM idle / 1st token / peak MiB', 'GPU util']) head.append(el('th', h));
   table.append(head);
   for (const r of c.rows) {
     const tr = el('tr');
@@ -67,11 +104,21 @@ function comparisonSection(c: ComparisonView | undefined): HTMLElement {
     for (const v of [
       r.profile, r.model ?? (r.error ? `failed: ${r.error}` : '–'), String(r.count), String(r.failures), fmtMs(r.ttftP50), fmtMs(r.ttftP90), fmtMs(r.e2eP50),
       fmtNum(r.decodeP50), fmtNum(r.throughput), fmtPct(r.goodput), fmtPct(r.exactMatch), fmtNum(r.editSim, 2), fmtPct(r.bracketsBalanced), fmtNum(r.vramPeakMiB, 0), fmtMs(r.serverTtftMs),
+      fmtPct(r.parsesAfter), fmtMs(r.coldTtftMs), fmtMs(r.loadMs),
+      r.modelVram ? [r.modelVram.idleMiB, r.modelVram.firstTokenMiB, r.modelVram.peakMiB].map((v) => fmtNum(v, 0)).join(' / ') : (r.gpuNote ? `not attributed: ${r.gpuNote}` : '–'),
+      r.modelVram?.utilShared ? 'shared with other processes' : fmtNum(r.utilMeanPct, 1),
     ]) tr.append(el('td', v));
     table.append(tr);
   }
   sec.append(table);
   if (c.savedTo) sec.append(el('p', `Full report: ${c.savedTo}`, 'muted'));
+  return sec;
+}
+
+/** The sweep and length-class tables, in their own section below the comparison's one-row-per-profile table. */
+function comparisonDetails(c: ComparisonView | undefined): HTMLElement {
+  const sec = el('section', undefined, 'comparison-details');
+  if (c) sec.append(...sweepTable(c), ...lengthTable(c));
   return sec;
 }
 
@@ -113,19 +160,24 @@ function render(state: PanelState): void {
   profiles.append(el('p', `${state.storedRecords} records stored${state.skippedLines ? `, ${state.skippedLines} damaged lines skipped` : ''}. Recording of source text is ${state.recording ? 'on' : 'off'}.`, 'muted'));
 
   chart?.destroy();
-  app.replaceChildren(header, live, server, profiles, comparisonSection(state.comparison));
+  app.replaceChildren(header, live, server, profiles, comparisonSection(state.comparison), comparisonDetails(state.comparison));
   const labels = state.recent.map((p) => new Date(p.ts).toLocaleTimeString());
   chart = new Chart(canvas, {
     type: 'line',
     data: {
       labels,
       datasets: [
-        { label: 'TTFT (ms)', data: state.recent.map((p) => p.ttftMs ?? null), borderColor: '#3794ff', tension: 0.2 },
-        { label: 'E2E (ms)', data: state.recent.map((p) => p.e2eMs ?? null), borderColor: '#89d185', tension: 0.2 },
+        { label: 'TTFT (ms)', data: state.recent.map((p) => p.ttftMs ?? null), borderColor: themeColor('--vscode-charts-blue', '#3794ff'), tension: 0.2 },
+        { label: 'E2E (ms)', data: state.recent.map((p) => p.e2eMs ?? null), borderColor: themeColor('--vscode-charts-green', '#89d185'), tension: 0.2 },
       ],
     },
     options: { animation: false, responsive: true, maintainAspectRatio: false, scales: { y: { beginAtZero: true } } },
   });
+}
+
+/** A colour from VS Code's theme (the webview gets them as CSS variables), so charts follow light, dark and high-contrast themes. */
+function themeColor(variable: string, fallback: string): string {
+  return getComputedStyle(document.documentElement).getPropertyValue(variable).trim() || fallback;
 }
 
 window.addEventListener('message', (e: MessageEvent<HostMessage>) => {
@@ -133,16 +185,4 @@ window.addEventListener('message', (e: MessageEvent<HostMessage>) => {
   if (msg && (msg.type === 'hydrate' || msg.type === 'update')) render(msg.state);
 });
 
-const style = document.createElement('style');
-style.textContent = `
-body { font-family: var(--vscode-font-family); color: var(--vscode-foreground); padding: 0 16px; }
-h1 { font-size: 1.4em; } h2 { font-size: 1.1em; margin-top: 1.4em; }
-.actions { display: flex; gap: 8px; flex-wrap: wrap; }
-.chart { position: relative; height: 220px; }
-table.profiles { border-collapse: collapse; width: 100%; }
-table.profiles th, table.profiles td { border-bottom: 1px solid var(--vscode-panel-border); padding: 4px 8px; text-align: right; }
-table.profiles th:first-child, table.profiles td:first-child { text-align: left; }
-.warn { color: var(--vscode-editorWarning-foreground); } .muted { opacity: 0.7; }
-`;
-document.head.append(style);
 vscode.postMessage({ type: 'ready' });

@@ -4,7 +4,7 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { runComparison, selectCases, toJson, toMarkdown, type ComparisonReport, type GpuWindowSource } from '../core/compare';
+import { runComparison, selectCases, toCsv, toJson, toMarkdown, toPublishedTable, type ComparisonReport, type GpuWindowSource } from '../core/compare';
 import type { ModelProfile } from '../core/profiles';
 import type { ContextBuilder } from '../core/pipeline/completeAt';
 import type { RecordStore } from '../core/store/recordStore';
@@ -17,6 +17,8 @@ export interface ComparisonArgs {
   profiles?: string[];
   /** Cases to replay. Default 30. */
   count?: number;
+  /** Concurrency levels to sweep (e.g. [1, 2, 4, 8]). Default 1. */
+  concurrency?: number[];
 }
 
 export interface ComparisonDeps {
@@ -81,6 +83,7 @@ export async function runComparisonCommand(deps: ComparisonDeps, args: Compariso
           cases: selection.cases,
           profiles: chosen,
           budgetTokens: config.contextTokens(),
+          ...(args.concurrency ? { concurrency: args.concurrency } : {}),
           // One uncounted request per profile keeps a server's cold start out of the numbers.
           warmupRequests: 1,
           signal: controller.signal,
@@ -103,6 +106,8 @@ export async function runComparisonCommand(deps: ComparisonDeps, args: Compariso
   const base = path.join(deps.reportsDir, `comparison-${new Date(report.finishedAt).toISOString().replace(/[:.]/g, '-')}`);
   await fs.writeFile(`${base}.json`, toJson(report));
   await fs.writeFile(`${base}.md`, toMarkdown(report));
+  await fs.writeFile(`${base}.csv`, toCsv(report));
+  await fs.writeFile(`${base}.table.md`, toPublishedTable(report));
   deps.onReport(toView(report, `${base}.md`));
   log().info(`Comparison ${report.cancelled ? 'cancelled, partial report' : 'done'}: ${base}.md`);
   if (!args.profiles) {
@@ -140,9 +145,19 @@ export function toView(report: ComparisonReport, savedTo?: string): ComparisonVi
       exactMatch: p.exactMatchRate,
       editSim: p.meanEditSim,
       bracketsBalanced: p.bracketsBalancedRate,
-      vramPeakMiB: p.gpu?.vramPeakMiB,
+      vramPeakMiB: p.modelGpu?.card?.vramPeakMiB ?? p.gpu?.vramPeakMiB,
       utilMeanPct: p.gpu?.utilMeanPct,
       serverTtftMs: p.server?.window.meanTtftMs,
+      parsesAfter: p.parsesAfterRate,
+      coldTtftMs: p.coldTtftMs,
+      loadMs: p.load?.readyMs,
+      modelVram: p.modelGpu?.attribution === 'process'
+        ? { idleMiB: p.modelGpu.vramIdleMiB, firstTokenMiB: p.modelGpu.vramAtFirstTokenMiB, peakMiB: p.modelGpu.vramPeakMiB, stdMiB: p.modelGpu.vramStdMiB, utilShared: p.modelGpu.utilShared }
+        : undefined,
+      gpuNote: p.modelGpu?.reason,
+      maxConcurrencyWithinSlo: p.maxConcurrencyWithinSlo,
+      sweep: p.sweep?.map((l) => ({ concurrency: l.concurrency, throughput: l.throughputTokensPerSec, scaling: l.scaling, ttftP50: l.ttftMs.p50, ttftP90: l.ttftMs.p90, goodput: l.goodput })),
+      lengthClasses: p.lengthClasses?.map((c) => ({ name: c.name, count: c.count, ttftMeanMs: c.ttftMeanMs, ttftStdMs: c.ttftStdMs, ttftP50Ms: c.ttftP50Ms })),
     })),
   };
 }

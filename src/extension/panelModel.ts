@@ -3,7 +3,7 @@
 // since, and the latest comparison. The panel asks it for its state; it never holds the store.
 import type { RecordStore } from '../core/store/recordStore';
 import type { CompletionRecord } from '../core/store/record';
-import { summarize } from '../core/stats/summarize';
+import { DEFAULT_TTFT_SLO_MS, summarize } from '../core/stats/summarize';
 import type { ComparisonView, PanelState } from '../protocol';
 import { toView } from './comparison';
 import { config } from './config';
@@ -69,7 +69,7 @@ export class PanelModel {
       serverMessage: stats.server.message,
       serverMetrics: stats.server.metrics,
       recent: stats.records().map((r) => ({ ts: r.ts, ttftMs: r.timings?.ttftMs, e2eMs: r.timings?.e2eMs, decodeTokensPerSec: r.timings?.decodeTokensPerSec, outputTokens: r.timings?.outputTokens, outcome: r.outcome, profile: r.profile })),
-      profiles: summarize(read.records, { ttftSloMs: 300 }),
+      profiles: summarize(read.records, { ttftSloMs: DEFAULT_TTFT_SLO_MS }),
       gpus: stats.gpu?.gpus ?? [],
       gpuState: stats.gpuState.kind === 'no-gpu-tool' ? 'no GPU tool on this machine (nvidia-smi, amd-smi, rocm-smi)' : stats.gpuState.kind,
       recording: config.recording(),

@@ -131,7 +131,7 @@ export class CompletionProvider extends Disposable implements vscode.InlineCompl
         ...(this.deps.context ? { context: this.deps.context } : {}),
       });
       const t = out.result.timings;
-      record = { ...base, prefix: out.context.prefix, suffix: out.context.suffix, promptTokens: out.context.promptTokens ?? t.promptTokens, timings: t };
+      record = { ...base, prefix: out.cursorText.prefix, suffix: out.cursorText.suffix, promptTokens: out.context.promptTokens ?? t.promptTokens, timings: t };
       const wallT0 = out.result.marks.wallT0;
       span = { t0: wallT0, t1: wallT0 + (t.e2eMs ?? 0), ...(t.ttftMs !== undefined ? { firstTokenTs: wallT0 + t.ttftMs } : {}) };
       active.connection.reportSuccess();

@@ -169,10 +169,16 @@ describe('compare: cases from recorded traffic', () => {
 });
 
 describe('compare: selectCases (what the VS Code command replays)', () => {
-  it('prefers recorded traffic with kept text, else samples the workspace folders', async () => {
+  it('prefers recorded traffic with kept text, tops it up with workspace samples, else samples the workspace folders', async () => {
     const kept: CompletionRecord = { v: 1, kind: 'completion', id: 'k', ts: 1, profile: 'p', model: 'm', endpoint: 'http://x', template: 't', languageId: 'python', pathHash: 'h', outcome: 'accepted', prefix: 'def f():\n', keptText: '    return 1' };
-    const recorded = await selectCases({ records: [kept], workspaceDirs: [sampleWorkspace], count: 5 });
+    const recorded = await selectCases({ records: [kept], workspaceDirs: [sampleWorkspace], count: 1 });
     assert.deepEqual([recorded.source, recorded.cases.map((c) => c.id)], ['recorded', ['k']]);
+    const mixed = await selectCases({ records: [kept], workspaceDirs: [sampleWorkspace], count: 5 });
+    assert.equal(mixed.source, 'mixed');
+    assert.deepEqual(mixed.cases.map((c) => c.source), ['recorded', 'workspace', 'workspace', 'workspace', 'workspace']);
+    assert.match(mixed.note, /1 recorded requests .* topped up with 4 spots sampled/);
+    const onlyRecorded = await selectCases({ records: [kept], workspaceDirs: [], count: 5 });
+    assert.deepEqual([onlyRecorded.source, onlyRecorded.cases.length], ['recorded', 1]);
     const sampled = await selectCases({ records: [{ ...kept, keptText: undefined } as CompletionRecord], workspaceDirs: [sampleWorkspace, path.join(sampleWorkspace, 'src')], count: 5, seed: 2 });
     assert.equal(sampled.source, 'workspace');
     assert.equal(sampled.cases.length, 5);
@@ -259,7 +265,8 @@ describe('compare: runner against two real embedded engines', function () {
       assert.ok(p.exactMatchRate! >= 0 && p.exactMatchRate! <= 1);
       assert.ok(p.meanEditSim! >= 0 && p.meanEditSim! <= 1);
       assert.ok(p.goodput! >= 0 && p.goodput! <= 1);
-      assert.ok(p.bracketsBalancedRate !== undefined, 'python and typescript cases get the bracket check');
+      assert.ok(p.parsesAfterRate !== undefined && p.parsedBeforeRate !== undefined, 'python and typescript cases are parsed by tree-sitter (the files parse with their real next lines)');
+      assert.equal(p.bracketsBalancedRate, undefined, 'no heuristic where a grammar exists');
       assert.deepEqual(p.results.map((r) => r.caseId), cases.map((c) => c.id));
       assert.ok(p.results.every((r) => r.groundTruth.length > 0 && r.quality !== undefined));
       // The engine's own /metrics saw exactly this profile's 6 requests and 48 tokens.
@@ -362,12 +369,31 @@ describe('compare: runner against two real embedded engines', function () {
       }
       assert.ok(report.profiles[0]!.windowEnd! <= report.profiles[1]!.windowStart!, 'windows do not overlap');
       assert.equal(sampler.holderCount, 0, 'released when the comparison ended');
-      assert.match(toMarkdown(report), /## GPU[^\n]*\n\n\| metric \| a \| b \|\n[^\n]*\n\| VRAM idle \| \d+ MiB \| \d+ MiB \|/);
+      assert.match(toMarkdown(report), /## GPU[^\n]*\n\n\| metric \| a \| b \|\n[^\n]*\n\| Card VRAM idle \| \d+ MiB \| \d+ MiB \|/);
     } finally {
       sampler.dispose();
       await sampler.whenChildExited();
       replay.cleanup();
     }
+  });
+
+  it('CLI: starts each profile\'s server itself, one after another (--engine), and reports load time, first completion and cold TTFT', async () => {
+    const [pa, pb] = [await unusedPort(), await unusedPort()];
+    const res = await runCli(['--profile', `a=http://127.0.0.1:${pa},maxTokens=4`, '--profile', `b=http://127.0.0.1:${pb},maxTokens=4`, '--engine', 'a=tiny', '--engine', 'b=tiny', '--workspace', 'sample-workspace', '--count', '2', '--json']);
+    assert.equal(res.code, 0, res.stderr);
+    const report = JSON.parse(res.stdout) as ComparisonReport;
+    for (const p of report.profiles) {
+      assert.equal(p.count, 2, p.name);
+      assert.match(p.load!.how, /embedded engine \(tiny test model\)/);
+      assert.ok(p.load!.readyMs > 0 && p.load!.firstCompletionMs! > p.load!.readyMs, `${p.name}: ${JSON.stringify(p.load)}`);
+      assert.ok(p.coldTtftMs! > 0, `${p.name}: cold TTFT of the warm-up request`);
+    }
+    assert.match(res.stderr, /starting embedded engine[^\n]*\ncompare: ready after [\d.]+ s\n(compare: \d\/4 a[^\n]*\n)+compare: starting embedded engine/, 'b starts after a ran');
+    // Both servers were stopped after their runs.
+    for (const port of [pa, pb]) await assert.rejects(fetch(`http://127.0.0.1:${port}/health`), `port ${port} closed`);
+    const bad = await runCli(['--profile', `a=http://127.0.0.1:${pa}`, '--profile', `b=http://127.0.0.1:${pb}`, '--engine', 'c=tiny']);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--engine "c=tiny": expected NAME=MODEL with NAME one of the --profile names \(a, b\)/);
   });
 
   it('CLI: markdown on stdout and progress on stderr; exit 1 when every profile failed; exit 2 with no cases', async () => {
@@ -394,6 +420,9 @@ describe('compare: runner against two real embedded engines', function () {
     } finally {
       fs.rmSync(empty, { recursive: true, force: true });
     }
+    const badLevels = await runCli(['--profile', `a=${fast.url}`, '--profile', `b=${single.url}`, '--concurrency', '1,x']);
+    assert.equal(badLevels.code, 2);
+    assert.match(badLevels.stderr, /--concurrency must be whole numbers of at least 1, separated by commas/);
     const one = await runCli(['--profile', `a=${fast.url}`]);
     assert.equal(one.code, 2);
     assert.match(one.stderr, /at least 2 --profile/);

@@ -1,13 +1,13 @@
 // winners(): which profiles a comparison report marks best on one metric.
 import * as assert from 'node:assert/strict';
-import { winners, type ComparisonReport, type ProfileResult } from '../../src/core/compare/report';
+import { REPORT_SCHEMA_VERSION, winners, type ComparisonReport, type ProfileResult } from '../../src/core/compare/report';
 
 function profile(name: string, v: number | undefined, extra: Partial<ProfileResult> = {}): ProfileResult {
   return { name, endpoint: 'http://127.0.0.1:8000', status: 'ok', count: 10, failures: 0, cancelledRequests: 0, outputTokens: 100, throughputTokensPerSec: v, ...extra } as ProfileResult;
 }
 
 function report(...profiles: ProfileResult[]): ComparisonReport {
-  return { startedAt: 0, finishedAt: 1, cancelled: false, cases: 10, source: 'workspace', ttftSloMs: 500, concurrency: 1, profiles };
+  return { schemaVersion: REPORT_SCHEMA_VERSION, startedAt: 0, finishedAt: 1, cancelled: false, cases: 10, source: 'workspace', ttftSloMs: 500, concurrency: 1, profiles };
 }
 
 const value = (p: ProfileResult) => p.throughputTokensPerSec;

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { distribution, mean, percentileOf, std } from '../../src/core/stats/describe';
-import { summarize } from '../../src/core/stats/summarize';
+import { DEFAULT_TTFT_SLO_MS, summarize } from '../../src/core/stats/summarize';
+import { aggregate, type CaseResult } from '../../src/core/compare/report';
 import type { CompletionRecord } from '../../src/core/store/record';
 
 describe('stats: descriptive numbers (hand-computed, numpy-compatible)', () => {
@@ -64,5 +65,33 @@ describe('stats: summarize records per profile', () => {
     assert.equal(b!.profile, 'B');
     assert.equal(b!.acceptanceRate, undefined, 'nothing shown');
     assert.equal(b!.goodput, 1);
+  });
+});
+
+describe('stats: one summary for the panel and the comparison report', () => {
+  it('gives identical numbers for the same requests, as editor records and as comparison results', () => {
+    const base = { v: 2 as const, kind: 'completion' as const, profile: 'P', model: 'm', endpoint: 'e', template: 't', languageId: 'python', pathHash: 'h' };
+    const records: CompletionRecord[] = [
+      { ...base, id: 'r1', ts: 1000, timings: { ttftMs: 120, e2eMs: 400, tpotMs: 9, decodeTokensPerSec: 111, outputTokens: 32 }, outcome: 'accepted' },
+      { ...base, id: 'r2', ts: 1300, timings: { ttftMs: 340, e2eMs: 900, tpotMs: 18, decodeTokensPerSec: 55, outputTokens: 31 }, outcome: 'rejected' },
+      { ...base, id: 'r3', ts: 2000, outcome: 'failed', error: 'HTTP 500' },
+      { ...base, id: 'r4', ts: 2100, outcome: 'cancelled' },
+      { ...base, id: 'r5', ts: 2500, timings: { ttftMs: 90, e2eMs: 300, tpotMs: 7, decodeTokensPerSec: 140, outputTokens: 30 }, outcome: 'shown' },
+    ];
+    const results: CaseResult[] = records.map((r) => {
+      const status = r.outcome === 'failed' ? 'failed' : r.outcome === 'cancelled' ? 'cancelled' : 'ok';
+      const c: CaseResult = { caseId: r.id, languageId: r.languageId, startedAt: r.ts, status, groundTruth: 'x' };
+      if (r.timings) c.timings = r.timings;
+      return c;
+    });
+    const panel = summarize(records, { ttftSloMs: DEFAULT_TTFT_SLO_MS })[0]!;
+    const report = aggregate({ name: 'P', endpoint: 'e', status: 'ok', results, ttftSloMs: DEFAULT_TTFT_SLO_MS, wallMs: 1800 });
+    const keys = ['count', 'failures', 'failureRate', 'cancelledRequests', 'ttftMs', 'e2eMs', 'tpotMs', 'decodeTokensPerSec', 'outputTokens', 'wallMs', 'throughputTokensPerSec', 'goodput', 'ttftSloMs'] as const;
+    for (const k of keys) assert.deepEqual(report[k], panel[k], k);
+    // 4 finished (the cancelled one is neither ok nor failed); 2 of them within 300 ms.
+    assert.deepEqual([panel.count, panel.failures, panel.cancelledRequests, panel.goodput], [4, 1, 1, 0.5]);
+    // First start 1000 to last end 2500 + 300 = 1800 ms; 93 tokens.
+    assert.equal(panel.wallMs, 1800);
+    assert.ok(Math.abs(panel.throughputTokensPerSec! - 93 / 1.8) < 1e-9);
   });
 });

@@ -5,8 +5,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { casesFromRecordDir, sampleWorkspaceCases, type ReplayCase } from '../../core/compare/cases';
-import { toJson, toMarkdown } from '../../core/compare/report';
+import { toJson, toMarkdown, type ComparisonReport } from '../../core/compare/report';
+import { toCsv, toPublishedTable } from '../../core/compare/publishedTable';
 import { DEFAULT_BUDGET_TOKENS, DEFAULT_TTFT_SLO_MS, runComparison } from '../../core/compare/runner';
+import { DEFAULT_LENGTH_BOUNDS, validateLengthBounds, type LengthBounds } from '../../core/compare/lengthClasses';
+import { ProcessVramPoller } from '../../core/gpu/processVram';
+import { launchServer, type LaunchedServer, type LaunchSpec } from '../../core/server/launch';
 import { GpuSampler } from '../../core/gpu/sampler';
 import { validateProfiles, type ModelProfile } from '../../core/profiles';
 import { CliUsageError } from '../usage';
@@ -25,16 +29,31 @@ and server-side /metrics numbers beside them.
   --workspace DIR       sample cursor positions from this folder's source files
                         (default: the current folder, when --records is not given)
   --count N             number of cases (default 20)
-  --concurrency N       requests in flight per profile (default 1)
+  --concurrency N[,N..] requests in flight per profile; several levels make a sweep, e.g.
+                        1,2,4,8: throughput, TTFT p50/p90 and goodput per level, scaling
+                        against the first, and the highest level within the TTFT SLO (default 1)
+  --length-bounds A,B   prompt-token bounds of the TTFT length classes: short < A,
+                        medium A..B, long > B (default 256,1024)
   --seed N              sample and sampling seed (default 1)
   --budget N            prompt token budget (default ${DEFAULT_BUDGET_TOKENS})
   --ttft-slo-ms N       TTFT SLO for goodput (default ${DEFAULT_TTFT_SLO_MS})
+  --launch NAME=CMD     start profile NAME's server with this shell command just before its
+                        run (stopped after it), so servers start one after another; the
+                        report gets its load time (spawn -> /health 200), time to the first
+                        completed request and VRAM after load (with --gpu)
+  --engine NAME=MODEL   the same with the embedded engine: MODEL is a .gguf file or "tiny",
+                        served on the port of NAME's URL
   --warmup N            uncounted requests to each profile before its measured run, to keep
                         a server's cold start out of the numbers (default 1)
-  --json                print the report as JSON instead of markdown
+  --format F            what to print: markdown (default, the full report), json (versioned:
+                        schemaVersion), csv (one row per profile), table (the published-table
+                        view: one row per model, the columns model comparisons publish)
+  --json                same as --format json
   --gpu                 sample this machine's GPU (nvidia-smi, amd-smi or rocm-smi) and report
-                        VRAM and utilisation per profile (run it on the GPU box)
-  --out FILE            also write the report to FILE (JSON if FILE ends in .json, else markdown)
+                        VRAM and utilisation per profile (run it on the GPU box); with
+                        nvidia-smi, each profile's own server processes' memory (found by
+                        the endpoint's port) beside the card's
+  --out FILE            also write the report to FILE (JSON for .json, CSV for .csv, else markdown)
 
 An API key, if the servers need one, is read from the COMPLETION_LAB_API_KEY environment variable.`;
 
@@ -43,13 +62,16 @@ interface CompareArgs {
   records?: string;
   workspace?: string;
   count: number;
-  concurrency: number;
+  concurrency: number[];
+  lengthBounds: LengthBounds;
   warmup: number;
   seed: number;
   budget: number;
   ttftSloMs: number;
-  json: boolean;
+  format: ReportFormat;
   gpu: boolean;
+  /** Profile name -> how to start its server. */
+  launch: Map<string, LaunchSpec>;
   out?: string;
 }
 
@@ -87,8 +109,11 @@ function parse(args: string[]): CompareArgs | 'help' {
   const values: Record<string, string | boolean | string[] | undefined> = parseCommandArgs('compare', args, {
     help: { type: 'boolean', short: 'h' },
     profile: { type: 'string', multiple: true },
-    ...stringOptions('records', 'workspace', 'count', 'concurrency', 'warmup', 'seed', 'budget', 'ttft-slo-ms'),
+    ...stringOptions('records', 'workspace', 'count', 'concurrency', 'warmup', 'seed', 'budget', 'ttft-slo-ms', 'length-bounds'),
     json: { type: 'boolean' },
+    format: { type: 'string' },
+    launch: { type: 'string', multiple: true },
+    engine: { type: 'string', multiple: true },
     gpu: { type: 'boolean' },
     out: { type: 'string' },
   });
@@ -112,18 +137,97 @@ function parse(args: string[]): CompareArgs | 'help' {
   const out: CompareArgs = {
     profiles,
     count: int('count', 1, 20),
-    concurrency: int('concurrency', 1, 1),
+    concurrency: intList('concurrency', values['concurrency'], [1]),
+    lengthBounds: DEFAULT_LENGTH_BOUNDS,
     warmup: int('warmup', 0, 1),
     seed: int('seed', 0, 1),
     budget: int('budget', 16, DEFAULT_BUDGET_TOKENS),
     ttftSloMs: int('ttft-slo-ms', 1, DEFAULT_TTFT_SLO_MS),
-    json: values['json'] === true,
+    format: reportFormat(values['format'], values['json'] === true),
     gpu: values['gpu'] === true,
+    launch: launchSpecs(profiles, (values['launch'] as string[] | undefined) ?? [], (values['engine'] as string[] | undefined) ?? []),
   };
+  if (values['length-bounds'] !== undefined) {
+    try {
+      out.lengthBounds = validateLengthBounds(intList('length-bounds', values['length-bounds'], []));
+    } catch (err) {
+      throw new CliUsageError(`--length-bounds: ${(err as Error).message}`);
+    }
+  }
   if (typeof values['records'] === 'string') out.records = values['records'];
   if (typeof values['workspace'] === 'string') out.workspace = values['workspace'];
   if (typeof values['out'] === 'string') out.out = values['out'];
   return out;
+}
+
+/** --launch NAME=CMD and --engine NAME=MODEL, each naming a given profile once. */
+function launchSpecs(profiles: readonly ModelProfile[], launches: string[], engines: string[]): Map<string, LaunchSpec> {
+  const out = new Map<string, LaunchSpec>();
+  const take = (flag: string, spec: string): [ModelProfile, string] => {
+    const eq = spec.indexOf('=');
+    const name = eq > 0 ? spec.slice(0, eq) : '';
+    const rest = spec.slice(eq + 1).trim();
+    const profile = profiles.find((p) => p.name === name);
+    if (!profile || !rest) throw new CliUsageError(`--${flag} "${spec}": expected NAME=${flag === 'launch' ? 'COMMAND' : 'MODEL'} with NAME one of the --profile names (${profiles.map((p) => p.name).join(', ')}).`);
+    if (out.has(name)) throw new CliUsageError(`profile "${name}" is given two ways to start its server; give one --launch or --engine per profile.`);
+    return [profile, rest];
+  };
+  for (const spec of launches) {
+    const [p, command] = take('launch', spec);
+    out.set(p.name, { command, how: command, endpoint: p.endpoint });
+  }
+  for (const spec of engines) {
+    const [p, model] = take('engine', spec);
+    const port = new URL(p.endpoint).port;
+    if (!port) throw new CliUsageError(`--engine ${p.name}: its URL ${p.endpoint} names no port for the engine to listen on.`);
+    if (model !== 'tiny' && !fs.existsSync(model)) throw new CliUsageError(`--engine ${p.name}: GGUF file not found: ${model}.`);
+    const argv = [process.execPath, engineCli(), 'serve', ...(model === 'tiny' ? ['--tiny'] : ['--model', model]), '--port', port];
+    out.set(p.name, { argv, how: `embedded engine (${model === 'tiny' ? 'tiny test model' : path.basename(model)})`, endpoint: p.endpoint });
+  }
+  return out;
+}
+
+/** The built CLI that serves the engine: beside this bundle (dist/cli.js), or dist/ from a compiled checkout. */
+function engineCli(): string {
+  const candidates = [path.join(__dirname, 'cli.js'), path.resolve(__dirname, '..', '..', '..', '..', 'dist', 'cli.js')];
+  const found = candidates.find((c) => fs.existsSync(c));
+  if (!found) throw new CliUsageError(`--engine needs the built CLI (dist/cli.js); run \`npm run build\` first.`);
+  return found;
+}
+
+type ReportFormat = 'markdown' | 'json' | 'csv' | 'table';
+const FORMATS: readonly ReportFormat[] = ['markdown', 'json', 'csv', 'table'];
+
+function reportFormat(v: unknown, json: boolean): ReportFormat {
+  if (v === undefined) return json ? 'json' : 'markdown';
+  if (!FORMATS.includes(v as ReportFormat)) throw new CliUsageError(`--format must be one of ${FORMATS.join(', ')}, got "${String(v)}".`);
+  if (json && v !== 'json') throw new CliUsageError(`--json and --format ${String(v)} disagree; give one.`);
+  return v as ReportFormat;
+}
+
+function render(report: ComparisonReport, format: ReportFormat): string {
+  if (format === 'json') return toJson(report) + '\n';
+  if (format === 'csv') return toCsv(report);
+  if (format === 'table') return toPublishedTable(report);
+  return toMarkdown(report);
+}
+
+/** "1,2,4" -> [1, 2, 4]: whole numbers of at least 1. */
+function intList(name: string, v: unknown, dflt: number[]): number[] {
+  if (v === undefined) return dflt;
+  const parts = String(v).split(',').map((x) => x.trim());
+  const nums = parts.map(Number);
+  if (!parts.length || nums.some((n, i) => !parts[i] || !Number.isInteger(n) || n < 1)) throw new CliUsageError(`--${name} must be whole numbers of at least 1, separated by commas (e.g. 1,2,4,8), got "${String(v)}".`);
+  return nums;
+}
+
+function startServer(spec: LaunchSpec | undefined): Promise<LaunchedServer | undefined> {
+  if (!spec) return Promise.resolve(undefined);
+  process.stderr.write(`compare: starting ${spec.how} for ${spec.endpoint}\n`);
+  return launchServer(spec).then((s) => {
+    process.stderr.write(`compare: ready after ${((s.readyAt - s.spawnedAt) / 1000).toFixed(1)} s\n`);
+    return s;
+  });
 }
 
 async function loadCases(a: CompareArgs): Promise<ReplayCase[]> {
@@ -163,20 +267,24 @@ export async function run(args: string[]): Promise<number> {
   process.once('SIGINT', onSigint);
   process.stderr.write(`compare: ${cases.length} ${cases[0]!.source} cases x ${a.profiles.length} profiles\n`);
   const sampler = a.gpu ? new GpuSampler({ intervalMs: 250 }) : undefined;
+  const processVram = a.gpu ? new ProcessVramPoller({ intervalMs: 500 }) : undefined;
   let report;
   try {
     report = await runComparison({
       cases,
       profiles: a.profiles,
       concurrency: a.concurrency,
+      lengthBounds: a.lengthBounds,
       warmupRequests: a.warmup,
       budgetTokens: a.budget,
       seed: a.seed,
       ttftSloMs: a.ttftSloMs,
       signal: controller.signal,
       ...(sampler ? { gpuSampler: sampler } : {}),
+      ...(processVram ? { processVram } : {}),
+      ...(a.launch.size ? { launch: (p) => startServer(a.launch.get(p.name)) } : {}),
       ...(apiKey ? { apiKeyFor: () => apiKey } : {}),
-      onProgress: (done, total, cur) => process.stderr.write(`compare: ${done}/${total} ${cur.profile}${cur.caseId ? ` ${cur.caseId}` : ''}\n`),
+      onProgress: (done, total, cur) => process.stderr.write(`compare: ${done}/${total} ${cur.profile}${a.concurrency.length > 1 && cur.concurrency ? ` x${cur.concurrency}` : ''}${cur.caseId ? ` ${cur.caseId}` : ''}\n`),
     });
   } finally {
     process.off('SIGINT', onSigint);
@@ -184,10 +292,10 @@ export async function run(args: string[]): Promise<number> {
     sampler?.dispose();
   }
   for (const p of report.profiles) if (p.status === 'failed') process.stderr.write(`compare: profile "${p.name}" failed: ${p.error}\n`);
-  const text = a.json ? toJson(report) + '\n' : toMarkdown(report);
-  process.stdout.write(text);
+  process.stdout.write(render(report, a.format));
   if (a.out) {
-    const body = a.out.toLowerCase().endsWith('.json') ? toJson(report) + '\n' : toMarkdown(report);
+    const lower = a.out.toLowerCase();
+    const body = render(report, lower.endsWith('.json') ? 'json' : lower.endsWith('.csv') ? 'csv' : 'markdown');
     try {
       fs.writeFileSync(a.out, body);
     } catch (err) {

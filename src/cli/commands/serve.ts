@@ -26,7 +26,8 @@ Options:
   --parallel N            concurrent requests; more wait in a queue (default 2)
   --served-model-name S   model name in the API (default: file name; tiny-qwen2 with --tiny)
   --gpu auto|cpu          use a GPU if llama.cpp finds one (default auto)
-  With --tiny: --seed N, --allow-eos (let the model end early), --favor-token STR
+  With --tiny: --seed N, --allow-eos (let the model end early), --favor-token STR,
+              --tiny-hidden N, --tiny-layers N (a bigger, slower model; default 64 and 2)
 `;
 
 function intOption(value: string | undefined, name: string, min: number): number | undefined {
@@ -45,6 +46,8 @@ export async function run(args: string[]): Promise<number> {
     ...stringOptions('port', 'host', 'ctx-size', 'threads', 'parallel', 'served-model-name', 'gpu', 'seed'),
     'allow-eos': { type: 'boolean' },
     'favor-token': { type: 'string' },
+    'tiny-hidden': { type: 'string' },
+    'tiny-layers': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
@@ -63,6 +66,8 @@ export async function run(args: string[]): Promise<number> {
       seed: intOption(values.seed, 'seed', 0),
       noEos: !values['allow-eos'],
       ...(values['favor-token'] !== undefined ? { favorToken: values['favor-token'] } : {}),
+      hidden: intOption(values['tiny-hidden'], 'tiny-hidden', 16),
+      layers: intOption(values['tiny-layers'], 'tiny-layers', 1),
     });
     log(`tiny model: ${modelPath} (${Math.round(performance.now() - started)} ms)`);
   } else {

@@ -8,8 +8,12 @@ import { languageIdForFile } from '../pipeline/languageId';
 import type { CompletionRecord } from '../store/record';
 import { RecordStore } from '../store/recordStore';
 import { mulberry32 } from '../random';
+import { countLineTokens } from '../context/tokenizer';
+import { DEFAULT_LENGTH_BOUNDS, LENGTH_CLASSES, lengthClassOf, type LengthBounds, type LengthClassName } from './lengthClasses';
 
 export type CaseSource = 'recorded' | 'workspace';
+/** Where a selection came from: recorded traffic topped up with workspace samples is 'mixed'. */
+export type SelectionSource = CaseSource | 'mixed';
 
 export interface ReplayCase {
   id: string;
@@ -66,6 +70,13 @@ export interface WorkspaceSampleOptions {
   maxFileBytes?: number;
   /** Stop walking after this many files (huge monorepos). Default 5000. */
   maxFiles?: number;
+  /**
+   * Draw spots across the prompt-length classes (short, medium, long by the tokens above
+   * the cursor, capped at the budget), in turn, where the files allow. Default bounds
+   * [256, 1024], budget 1536 (the editor's default).
+   */
+  lengthBounds?: LengthBounds;
+  budgetTokens?: number;
 }
 
 export const DEFAULT_EXTENSIONS = ['.py', '.ts', '.tsx', '.js', '.jsx', '.mjs', '.cjs', '.java', '.go', '.rs', '.c', '.h', '.cc', '.cpp', '.hpp', '.cs', '.rb', '.php', '.kt', '.swift', '.scala', '.lua', '.sh', '.json'];
@@ -86,7 +97,17 @@ export async function sampleWorkspaceCases(rootDir: string, opts: WorkspaceSampl
   const truthLines = Math.max(1, opts.truthLines ?? 3);
   const maxBytes = opts.maxFileBytes ?? 200 * 1024;
 
-  type FileCandidates = { rel: string; text: string; starts: number[]; lines: string[]; order: number[] };
+  type FileCandidates = { rel: string; text: string; starts: number[]; lines: string[]; order: number[]; used: Set<number>; tokensBefore?: number[] };
+  const bounds = opts.lengthBounds ?? DEFAULT_LENGTH_BOUNDS;
+  const budget = opts.budgetTokens ?? 1536;
+  // Tokens above each line, counted only for files a draw visits (the real tokenizer, per line, cached).
+  const classOfLine = (f: FileCandidates, li: number): LengthClassName => {
+    if (!f.tokensBefore) {
+      f.tokensBefore = [0];
+      for (const l of f.lines) f.tokensBefore.push(f.tokensBefore[f.tokensBefore.length - 1]! + countLineTokens(l) + 1);
+    }
+    return lengthClassOf(Math.min(budget, f.tokensBefore[li]!), bounds);
+  };
   const pool: FileCandidates[] = [];
   for (const abs of files) {
     const text = await readText(abs, maxBytes);
@@ -102,17 +123,21 @@ export async function sampleWorkspaceCases(rootDir: string, opts: WorkspaceSampl
     for (let i = MIN_LINES_BEFORE; i < lines.length; i++) if (lines[i]!.trim().length > 0) order.push(i);
     if (!order.length) continue;
     shuffle(order, rand);
-    pool.push({ rel: path.relative(root, abs).split(path.sep).join('/'), text, starts, lines, order });
+    pool.push({ rel: path.relative(root, abs).split(path.sep).join('/'), text, starts, lines, order, used: new Set() });
   }
   shuffle(pool, rand);
 
   const out: ReplayCase[] = [];
-  // Round-robin over files so a few big files do not take every sample.
+  // Round-robin over files so a few big files do not take every sample; each draw asks for
+  // the next length class in turn and takes the file's next spot of that class, else its next spot.
   for (let round = 0; out.length < opts.count && pool.some((f) => round < f.order.length); round++) {
     for (const f of pool) {
       if (out.length >= opts.count) break;
-      const li = f.order[round];
-      if (li === undefined) continue;
+      if (f.used.size >= f.order.length) continue;
+      const wanted = LENGTH_CLASSES[out.length % LENGTH_CLASSES.length];
+      const free = f.order.filter((i) => !f.used.has(i));
+      const li = free.find((i) => classOfLine(f, i) === wanted) ?? free[0]!;
+      f.used.add(li);
       const last = Math.min(f.lines.length - 1, li + truthLines - 1);
       const start = f.starts[li]!;
       const end = f.starts[last]! + f.lines[last]!.replace(/\r$/, '').length;
@@ -177,27 +202,37 @@ function shuffle<T>(items: T[], rand: () => number): void {
 
 export interface CaseSelection {
   cases: ReplayCase[];
-  source: CaseSource;
+  source: SelectionSource;
   /** One line for the user on where the cases came from. */
   note: string;
 }
 
 /**
- * What "Run model comparison" replays: recorded traffic with kept text when there is any,
- * else a sample of the workspace folders (the count shared out over them, round-robin).
+ * What "Run model comparison" replays: recorded traffic with kept text first; when there is
+ * less of it than asked for, topped up with a sample of the workspace folders (the count
+ * shared out over them, round-robin).
  */
 export async function selectCases(opts: { records?: readonly CompletionRecord[]; workspaceDirs?: readonly string[]; count: number; seed?: number }): Promise<CaseSelection> {
   const recorded = casesFromRecords(opts.records ?? [], { limit: opts.count });
-  if (recorded.length) return { cases: recorded, source: 'recorded', note: `${recorded.length} recorded requests with the text that was kept` };
-  const dirs = opts.workspaceDirs ?? [];
-  const perDir = await Promise.all(dirs.map((d) => sampleWorkspaceCases(d, { count: opts.count, ...(opts.seed !== undefined ? { seed: opts.seed } : {}) })));
+  if (recorded.length >= opts.count) return { cases: recorded, source: 'recorded', note: `${recorded.length} recorded requests with the text that was kept` };
+  const sampled = await sampleDirs(opts.workspaceDirs ?? [], opts.count - recorded.length, opts.seed);
+  if (!recorded.length) {
+    const why = opts.records?.length ? 'no recorded request has kept text yet' : 'no traffic recorded yet';
+    return { cases: sampled, source: 'workspace', note: `${sampled.length} spots sampled from the workspace files (${why})` };
+  }
+  if (!sampled.length) return { cases: recorded, source: 'recorded', note: `${recorded.length} recorded requests with the text that was kept (fewer than ${opts.count}; no workspace files to top up from)` };
+  return { cases: [...recorded, ...sampled], source: 'mixed', note: `${recorded.length} recorded requests with the text that was kept, topped up with ${sampled.length} spots sampled from the workspace files` };
+}
+
+async function sampleDirs(dirs: readonly string[], count: number, seed: number | undefined): Promise<ReplayCase[]> {
+  if (count <= 0) return [];
+  const perDir = await Promise.all(dirs.map((d) => sampleWorkspaceCases(d, { count, ...(seed !== undefined ? { seed } : {}) })));
   const cases: ReplayCase[] = [];
-  for (let i = 0; cases.length < opts.count && perDir.some((l) => i < l.length); i++) {
+  for (let i = 0; cases.length < count && perDir.some((l) => i < l.length); i++) {
     perDir.forEach((list, d) => {
       const c = list[i];
-      if (c && cases.length < opts.count) cases.push(dirs.length > 1 ? { ...c, id: `${path.basename(dirs[d]!)}/${c.id}` } : c);
+      if (c && cases.length < count) cases.push(dirs.length > 1 ? { ...c, id: `${path.basename(dirs[d]!)}/${c.id}` } : c);
     });
   }
-  const why = opts.records?.length ? 'no recorded request has kept text yet' : 'no traffic recorded yet';
-  return { cases, source: 'workspace', note: `${cases.length} spots sampled from the workspace files (${why})` };
+  return cases;
 }

@@ -6,7 +6,11 @@
 // - editSimFirstLine / editSim: 1 - levenshtein / longer length, on the first line and on
 //   the completion cut to the ground truth's length (a longer completion is not punished
 //   for text the truth does not cover; a shorter one is).
-// - bracketsBalanced: a HEURISTIC for "still parses" in C-like and Python-like code: the
+// - parsesAfter / parsedBefore: a real parser (tree-sitter, parseCheck.ts) on the document
+//   with the completion inserted, and on the document before insertion. `parses` is the
+//   verdict: only where the ground-truth document parses (a prefix cut to the token budget,
+//   or a file that never parsed, says nothing about the completion).
+// - bracketsBalanced: only where no grammar is loaded, a HEURISTIC for "still parses" in C-like and Python-like code: the
 //   document with the completion ends with the same open-bracket stack, and no more
 //   mismatched closers, than the document with the ground truth. Strings and comments are
 //   skipped roughly (quotes end at a newline unless triple-quoted/backtick; `//`, `/* */`,
@@ -16,6 +20,7 @@
 // - jsonParses: for JSON only, JSON.parse of the whole document with the completion
 //   (undefined when even the ground-truth document does not parse, e.g. JSONC).
 import { distance } from 'fastest-levenshtein';
+import type { ParseChecker } from './parseCheck';
 
 export interface QualityInput {
   /** What would be shown; undefined or '' when nothing was shown. */
@@ -30,7 +35,13 @@ export interface QualityScores {
   exactMatch: boolean;
   editSimFirstLine: number;
   editSim: number;
-  /** Undefined for languages the bracket scan does not fit (plain text, markdown, yaml). */
+  /** The document with the completion parses (tree-sitter; languages with a grammar). */
+  parsesAfter?: boolean;
+  /** The document before insertion (prefix + suffix) parses. */
+  parsedBefore?: boolean;
+  /** parsesAfter, where the ground-truth document parses (else undefined: cannot judge). */
+  parses?: boolean;
+  /** Where no grammar is loaded; undefined for languages the bracket scan does not fit. */
   bracketsBalanced?: boolean;
   /** JSON only. */
   jsonParses?: boolean;
@@ -48,7 +59,7 @@ export function editSimilarity(a: string, b: string): number {
   return 1 - distance(a, b) / max;
 }
 
-export function scoreCompletion(input: QualityInput): QualityScores {
+export function scoreCompletion(input: QualityInput, parser?: ParseChecker): QualityScores {
   const completion = input.completion ?? '';
   const truth = input.groundTruth;
   const c1 = firstLine(completion).trim();
@@ -63,7 +74,14 @@ export function scoreCompletion(input: QualityInput): QualityScores {
     const withTruth = tryJson(input.prefix + truth + input.suffix);
     if (withTruth) out.jsonParses = tryJson(input.prefix + completion + input.suffix);
   }
-  if (style) {
+  if (parser?.ready(input.languageId)) {
+    const parsesAfter = parser.parses(input.languageId, input.prefix + completion + input.suffix);
+    const parsedBefore = parser.parses(input.languageId, input.prefix + input.suffix);
+    const reference = parser.parses(input.languageId, input.prefix + truth + input.suffix);
+    if (parsesAfter !== undefined) out.parsesAfter = parsesAfter;
+    if (parsedBefore !== undefined) out.parsedBefore = parsedBefore;
+    if (reference && parsesAfter !== undefined) out.parses = parsesAfter;
+  } else if (style) {
     const a = scanBrackets(input.prefix + completion + input.suffix, style);
     const b = scanBrackets(input.prefix + truth + input.suffix, style);
     out.bracketsBalanced = a.open === b.open && a.mismatched <= b.mismatched;

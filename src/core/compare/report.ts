@@ -2,10 +2,15 @@
 // shows), its per-profile aggregates, and its markdown form. Pure functions. Client-side
 // numbers (DESIGN.md "Metrics") and server-side /metrics numbers are kept apart.
 import type { Timings } from '../client/types';
-import { distribution, mean, type Distribution } from '../stats/describe';
+import { mean } from '../stats/describe';
+import { copyTimings, summarizeRequests, type RequestSummary, type RequestTiming } from '../stats/summarize';
+import { DEFAULT_LENGTH_BOUNDS, lengthClasses, type LengthBounds, type LengthClassResult } from './lengthClasses';
 import type { GpuWindowSummary } from '../gpu/summary';
+import type { ModelGpuSummary } from '../gpu/attribution';
 import type { MetricsWindow, ServerKind } from '../server/serverMetrics';
 import type { QualityScores } from './quality';
+import type { SelectionSource } from './cases';
+import { lengthSection, sweepSection } from './reportSections';
 
 export interface CaseResult {
   caseId: string;
@@ -26,7 +31,39 @@ export interface CaseResult {
   error?: string;
 }
 
-export interface ProfileResult {
+/** A comparison case as the one summary reads it (timings flattened, prompt size kept for length classes). */
+export function caseTiming(r: CaseResult): RequestTiming & { promptTokens?: number } {
+  const t: RequestTiming & { promptTokens?: number } = { startedAt: r.startedAt, status: r.status };
+  if (r.promptTokens !== undefined) t.promptTokens = r.promptTokens;
+  return copyTimings(t, r.timings ?? {});
+}
+
+/** A server started by the comparison (CLI --launch / --engine): its load, measured. */
+export interface ServerLoad {
+  /** How it was started (the launch command, or "embedded engine"). */
+  how: string;
+  /** Spawn to the first /health 200. */
+  readyMs: number;
+  /** Spawn to the end of the first completed request (the uncounted warm-up). */
+  firstCompletionMs?: number;
+  /** The server's processes' GPU memory once ready (per-process, when it could be attributed). */
+  vramAfterLoadMiB?: number;
+}
+
+/** One concurrency level of a sweep: the one summary over that level's requests. */
+export interface LevelResult extends RequestSummary {
+  concurrency: number;
+  /** Throughput against the first level's (1 when the sweep starts at 1). */
+  scaling?: number;
+  windowStart: number;
+  windowEnd: number;
+}
+
+/**
+ * One profile: the summary of its requests (src/core/stats, the same function as the
+ * panel's live numbers; at the first concurrency level), plus quality, GPU and server numbers.
+ */
+export interface ProfileResult extends RequestSummary {
   name: string;
   endpoint: string;
   /** failed: the server could not be used at all (error says why); cancelled: stopped part way. */
@@ -38,45 +75,55 @@ export interface ProfileResult {
   template?: string;
   maxTokens?: number;
   warnings?: string[];
-  /** Requests that finished (ok + failed); cancelled ones are not counted. */
-  count: number;
-  failures: number;
-  cancelledRequests: number;
-  ttftMs: Distribution;
-  e2eMs: Distribution;
-  tpotMs: Distribution;
-  decodeTokensPerSec: Distribution;
-  outputTokens: number;
-  /** First request start to last request end of this profile, ms. */
-  wallMs?: number;
-  /** sum(output tokens) / wall time. */
-  throughputTokensPerSec?: number;
-  /** Fraction of finished requests with TTFT <= the SLO (failed ones never meet it). */
-  goodput?: number;
+  /** TTFT of the first (uncounted) warm-up request: the server's cold start. */
+  coldTtftMs?: number;
+  /** When the comparison started this profile's server itself. */
+  load?: ServerLoad;
+  /** Per concurrency level, when more than one was asked for. */
+  sweep?: LevelResult[];
+  /** Highest level whose p90 TTFT met the SLO; null when none did. */
+  maxConcurrencyWithinSlo?: number | null;
+  /** TTFT by prompt length (first level's requests). */
+  lengthClasses?: LengthClassResult[];
   exactMatchRate?: number;
   meanEditSimFirstLine?: number;
   meanEditSim?: number;
-  /** Heuristic (see quality.ts), over the cases whose language it fits. */
+  /** tree-sitter: the document parses after insertion, over the cases where the ground-truth document parses. */
+  parsesAfterRate?: number;
+  /** tree-sitter: the document parsed before insertion (prefix + suffix), over the cases with a grammar. */
+  parsedBeforeRate?: number;
+  /** Heuristic (see quality.ts), over the cases whose language it fits and has no grammar. */
   bracketsBalancedRate?: number;
   jsonParsesRate?: number;
   /** Epoch ms of this profile's window (GPU and /metrics). */
   windowStart?: number;
   windowEnd?: number;
+  /** The card(s) as the GPU sampler saw them: every process's use together. */
   gpu?: GpuWindowSummary;
+  /** This profile's own server processes' GPU memory (or why it could not be attributed). */
+  modelGpu?: ModelGpuSummary;
   /** Server-side, from /metrics before and after this profile's run. */
   server?: { kind: ServerKind; window: MetricsWindow };
   serverError?: string;
   results: CaseResult[];
 }
 
+/** Bump when a field changes meaning or goes away (adding one is compatible). */
+export const REPORT_SCHEMA_VERSION = 2;
+
 export interface ComparisonReport {
+  /** 2: sweep, length classes, per-model GPU; reports without it are version 1. */
+  schemaVersion: number;
   startedAt: number;
   finishedAt: number;
   cancelled: boolean;
   cases: number;
-  source: 'recorded' | 'workspace';
+  source: SelectionSource;
   ttftSloMs: number;
+  /** The first (or only) concurrency level: the one the headline numbers are from. */
   concurrency: number;
+  concurrencyLevels?: number[];
+  lengthBounds?: LengthBounds;
   /** Uncounted requests sent to each profile before its measured run (cold start kept out). */
   warmupRequests?: number;
   profiles: ProfileResult[];
@@ -93,36 +140,25 @@ export interface AggregateInput {
   wallMs?: number;
   windowStart?: number;
   windowEnd?: number;
+  lengthBounds?: LengthBounds;
 }
 
 export function aggregate(input: AggregateInput): ProfileResult {
   const finished = input.results.filter((r) => r.status !== 'cancelled');
   const ok = finished.filter((r) => r.status === 'ok');
-  const outputTokens = ok.reduce((s, r) => s + (r.timings?.outputTokens ?? 0), 0);
-  const out: ProfileResult = {
-    name: input.name,
-    endpoint: input.endpoint,
-    status: input.status,
-    count: finished.length,
-    failures: finished.length - ok.length,
-    cancelledRequests: input.results.length - finished.length,
-    ttftMs: distribution(ok.map((r) => r.timings?.ttftMs)),
-    e2eMs: distribution(ok.map((r) => r.timings?.e2eMs)),
-    tpotMs: distribution(ok.map((r) => r.timings?.tpotMs)),
-    decodeTokensPerSec: distribution(ok.map((r) => r.timings?.decodeTokensPerSec)),
-    outputTokens,
-    results: input.results,
-  };
+  const summary = summarizeRequests(input.results.map(caseTiming), { ttftSloMs: input.ttftSloMs, ...(input.wallMs !== undefined ? { wallMs: input.wallMs } : {}) });
+  // A profile that never ran has no wall time (the summary would measure 0 from no requests).
+  if (input.wallMs === undefined) {
+    delete summary.wallMs;
+    delete summary.throughputTokensPerSec;
+  }
+  const out: ProfileResult = { name: input.name, endpoint: input.endpoint, status: input.status, ...summary, results: input.results };
   if (input.error !== undefined) out.error = input.error;
   if (input.model !== undefined) out.model = input.model;
   if (input.windowStart !== undefined) out.windowStart = input.windowStart;
   if (input.windowEnd !== undefined) out.windowEnd = input.windowEnd;
-  if (input.wallMs !== undefined && input.wallMs > 0) {
-    out.wallMs = input.wallMs;
-    out.throughputTokensPerSec = outputTokens / (input.wallMs / 1000);
-  }
+  if (ok.some((r) => r.promptTokens !== undefined)) out.lengthClasses = lengthClasses(input.results, input.lengthBounds ?? DEFAULT_LENGTH_BOUNDS);
   if (finished.length) {
-    out.goodput = ok.filter((r) => r.timings?.ttftMs !== undefined && r.timings?.ttftMs <= input.ttftSloMs).length / finished.length;
     // Quality over finished requests: a failed request scores as a miss, not as absent.
     const q = finished.map((r) => r.quality);
     out.exactMatchRate = q.filter((s) => s?.exactMatch).length / finished.length;
@@ -132,6 +168,10 @@ export function aggregate(input: AggregateInput): ProfileResult {
       const vals = ok.map((r) => (r.quality ? pick(r.quality) : undefined)).filter((v): v is boolean => v !== undefined);
       return vals.length ? vals.filter(Boolean).length / vals.length : undefined;
     };
+    const pa = rate((s) => s.parses);
+    if (pa !== undefined) out.parsesAfterRate = pa;
+    const pb = rate((s) => s.parsedBefore);
+    if (pb !== undefined) out.parsedBeforeRate = pb;
     const bb = rate((s) => s.bracketsBalanced);
     if (bb !== undefined) out.bracketsBalancedRate = bb;
     const jp = rate((s) => s.jsonParses);
@@ -150,17 +190,23 @@ interface Row {
   value: (p: ProfileResult) => number | undefined;
   format: (v: number) => string;
   better?: Better;
+  /** A cell's text where a number would mislead (e.g. "shared"). */
+  text?: (p: ProfileResult) => string | undefined;
 }
 
 const ms = (v: number): string => `${v.toFixed(1)} ms`;
 const pct = (v: number): string => `${(v * 100).toFixed(1)}%`;
 const num = (digits: number) => (v: number): string => v.toFixed(digits);
+const mib = (v: number): string => `${v.toFixed(0)} MiB`;
+const util = (v: number): string => `${v.toFixed(1)}%`;
+const sharedUtil = (p: ProfileResult): string | undefined => (p.modelGpu?.utilShared ? 'shared' : undefined);
 
 const GROUPS: { title: string; rows: Row[] }[] = [
   {
     title: 'Latency (client side)',
     rows: [
       { label: 'TTFT p50', value: (p) => p.ttftMs.p50, format: ms, better: 'lower' },
+      { label: 'Cold TTFT (first warm-up request)', value: (p) => p.coldTtftMs, format: ms },
       { label: 'TTFT p90', value: (p) => p.ttftMs.p90, format: ms, better: 'lower' },
       { label: 'TTFT p99', value: (p) => p.ttftMs.p99, format: ms, better: 'lower' },
       { label: 'TTFT mean ± std', value: (p) => p.ttftMs.mean, format: ms },
@@ -186,17 +232,32 @@ const GROUPS: { title: string; rows: Row[] }[] = [
       { label: 'Exact match, first line', value: (p) => p.exactMatchRate, format: pct, better: 'higher' },
       { label: 'Edit similarity, first line', value: (p) => p.meanEditSimFirstLine, format: num(3), better: 'higher' },
       { label: 'Edit similarity, whole', value: (p) => p.meanEditSim, format: num(3), better: 'higher' },
+      { label: 'Parses after insertion (tree-sitter)', value: (p) => p.parsesAfterRate, format: pct, better: 'higher' },
+      { label: 'Parsed before insertion (tree-sitter)', value: (p) => p.parsedBeforeRate, format: pct },
       { label: 'Brackets balanced (heuristic)', value: (p) => p.bracketsBalancedRate, format: pct, better: 'higher' },
       { label: 'JSON still parses', value: (p) => p.jsonParsesRate, format: pct, better: 'higher' },
     ],
   },
   {
-    title: 'GPU (over each profile\'s run)',
+    // DESIGN.md "Per-model numbers": a card's memory belongs to every process on it.
+    title: 'GPU: each model\'s own server processes',
     rows: [
-      { label: 'VRAM idle', value: (p) => p.gpu?.vramIdleMiB, format: (v) => `${v.toFixed(0)} MiB` },
-      { label: 'VRAM peak', value: (p) => p.gpu?.vramPeakMiB, format: (v) => `${v.toFixed(0)} MiB`, better: 'lower' },
-      { label: 'GPU util mean', value: (p) => p.gpu?.utilMeanPct, format: (v) => `${v.toFixed(1)}%` },
-      { label: 'GPU util std', value: (p) => p.gpu?.utilStdPct, format: (v) => `${v.toFixed(1)}%` },
+      { label: 'VRAM idle (model)', value: (p) => p.modelGpu?.vramIdleMiB, format: mib },
+      { label: 'VRAM at first token (model)', value: (p) => p.modelGpu?.vramAtFirstTokenMiB, format: mib },
+      { label: 'VRAM peak (model)', value: (p) => p.modelGpu?.vramPeakMiB, format: mib, better: 'lower' },
+      { label: 'VRAM std (model)', value: (p) => p.modelGpu?.vramStdMiB, format: mib },
+      { label: 'GPU util mean (card running only this model)', value: (p) => p.modelGpu?.utilMeanPct, format: util, text: sharedUtil },
+      { label: 'GPU util std (card running only this model)', value: (p) => p.modelGpu?.utilStdPct, format: util, text: sharedUtil },
+    ],
+  },
+  {
+    title: 'GPU: the whole card (every process on it, not one model\'s)',
+    rows: [
+      { label: 'Card VRAM idle', value: (p) => p.modelGpu?.card?.vramIdleMiB ?? p.gpu?.vramIdleMiB, format: mib },
+      { label: 'Card VRAM peak', value: (p) => p.modelGpu?.card?.vramPeakMiB ?? p.gpu?.vramPeakMiB, format: mib },
+      { label: 'Card memory total', value: (p) => p.modelGpu?.card?.memTotalMiB, format: mib },
+      { label: 'Card util mean', value: (p) => p.gpu?.utilMeanPct, format: util },
+      { label: 'Card util std', value: (p) => p.gpu?.utilStdPct, format: util },
     ],
   },
   {
@@ -230,8 +291,9 @@ export function toMarkdown(report: ComparisonReport): string {
   const secs = ((report.finishedAt - report.startedAt) / 1000).toFixed(1);
   lines.push('# Model comparison');
   lines.push('');
-  lines.push(`${report.cases} cases (${report.source === 'recorded' ? 'recorded traffic, ground truth = what was kept' : 'sampled from the workspace, ground truth = the real next lines'}), ` +
-    `${report.profiles.length} profiles, concurrency ${report.concurrency}, TTFT SLO ${report.ttftSloMs} ms` +
+  const source = { recorded: 'recorded traffic, ground truth = what was kept', workspace: 'sampled from the workspace, ground truth = the real next lines', mixed: 'recorded traffic (ground truth = what was kept) topped up with workspace samples (ground truth = the real next lines)' }[report.source];
+  lines.push(`${report.cases} cases (${source}), ` +
+    `${report.profiles.length} profiles, concurrency ${(report.concurrencyLevels ?? [report.concurrency]).join(', ')}, TTFT SLO ${report.ttftSloMs} ms` +
     `${report.warmupRequests ? `, ${report.warmupRequests} uncounted warm-up request${report.warmupRequests > 1 ? 's' : ''} per profile` : ''}. Started ${when}, took ${secs} s.`);
   if (report.cancelled) lines.push('', '**Cancelled**: the numbers below cover only the requests that finished.');
   lines.push('');
@@ -246,13 +308,15 @@ export function toMarkdown(report: ComparisonReport): string {
 
   const names = report.profiles.map((p) => esc(p.name));
   for (const g of GROUPS) {
-    const rows = g.rows.filter((r) => report.profiles.some((p) => r.value(p) !== undefined));
+    const rows = g.rows.filter((r) => report.profiles.some((p) => r.value(p) !== undefined || r.text?.(p) !== undefined));
     if (!rows.length) continue;
     lines.push('', `## ${g.title}`, '');
     lines.push(`| metric | ${names.join(' | ')} |`);
     lines.push(`| --- |${names.map(() => ' ---: |').join('')}`);
     for (const r of rows) {
       const cells = report.profiles.map((p) => {
+        const t = r.text?.(p);
+        if (t !== undefined) return t;
         const v = r.value(p);
         if (v === undefined || !Number.isFinite(v)) return '-';
         if (r.label === 'TTFT mean ± std' && p.ttftMs.std !== undefined) return `${ms(v)} ± ${ms(p.ttftMs.std)}`;
@@ -269,9 +333,14 @@ export function toMarkdown(report: ComparisonReport): string {
       for (const { r, w } of wins) lines.push(`- Winner, ${r.label} (${r.better === 'lower' ? 'lowest' : 'highest'}): ${w.length > 1 ? `tie: ${w.join(', ')}` : w[0]}`);
     }
   }
+  lines.push(...sweepSection(report), ...lengthSection(report));
   const serverNotes = report.profiles.filter((p) => p.serverError).map((p) => `- ${p.name}: ${esc(p.serverError!)}`);
   if (serverNotes.length) lines.push('', 'Server-side numbers missing:', ...serverNotes);
-  const gpuless = report.profiles.every((p) => !p.gpu);
+  const unattributed = report.profiles.filter((p) => p.modelGpu?.attribution === 'none').map((p) => `- ${p.name}: ${esc(p.modelGpu!.reason ?? '')}`);
+  if (unattributed.length) lines.push('', 'No per-process GPU data (the card\'s numbers are not shown as the model\'s):', ...unattributed);
+  const shared = report.profiles.filter((p) => p.modelGpu?.utilShared).map((p) => p.name);
+  if (shared.length) lines.push('', `GPU utilisation is per card and cannot be split per process: "shared" where other processes ran on the same card (${shared.map(esc).join(', ')}).`);
+  const gpuless = report.profiles.every((p) => !p.gpu && !p.modelGpu);
   if (gpuless) lines.push('', 'No GPU numbers: no GPU sampler was running (no nvidia-smi/amd-smi/rocm-smi here, or the caller gave none).');
   return lines.join('\n') + '\n';
 }

@@ -7,6 +7,7 @@ import { buildContext, type BuiltContext, type ContextInput } from '../context/b
 import { lineStartAt } from '../context/lines';
 import { warmTokenizer } from '../context/tokenizer';
 import { postProcess } from '../post/postProcess';
+import { cursorText, type CursorText } from './cursorText';
 import { resolveProfile } from '../profiles/resolve';
 import type { ServedModel } from '../client/models';
 import type { EffectiveProfile, ModelProfile } from '../profiles/types';
@@ -66,6 +67,8 @@ export interface CompleteAtOutput {
   /** What the server sent, unprocessed. */
   raw: string;
   context: BuiltContext;
+  /** What a record keeps for replay: before and after the cursor, whatever the template. */
+  cursorText: CursorText;
   result: CompletionResult;
   effective: EffectiveProfile;
   warnings: string[];
@@ -132,5 +135,5 @@ export async function completeAt(input: CompleteAtInput): Promise<CompleteAtOutp
     stop: effective.stop,
     stripThink: effective.stripThink,
   });
-  return { text, raw: result.text, context, result, effective, warnings: effective.warnings };
+  return { text, raw: result.text, context, cursorText: cursorText(input.text, offset, context), result, effective, warnings: effective.warnings };
 }
