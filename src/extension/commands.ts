@@ -142,7 +142,7 @@ async function startServers(deps: CommandDeps): Promise<void> {
   type Item = vscode.QuickPickItem & { profile?: ModelProfile };
   const modelPath = config.engineModelPath();
   const items: Item[] = [
-    { label: 'Embedded engine (llama.cpp)', description: modelPath || 'tiny test model (set completionLab.engine.modelPath to a GGUF file)', picked: true },
+    { label: 'Embedded engine (llama.cpp)', description: modelPath || 'bundled small code model (set completionLab.engine.modelPath to use another GGUF file)', picked: true },
     ...profiles.filter((p) => p.launchCommand).map((p) => ({ label: p.name, description: p.launchCommand, profile: p })),
   ];
   const picks = await vscode.window.showQuickPick(items, { canPickMany: true, title: 'Start which model servers? (started one after another)' });

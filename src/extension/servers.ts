@@ -4,6 +4,7 @@
 // start one after another, so each waits for /health 200 before the next begins.
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
+import { BUNDLED_MODEL_FILE } from '../core/engine/bundledModel';
 import * as readline from 'node:readline';
 import * as vscode from 'vscode';
 import { probeServer, serverRoot } from '../core/server/probe';
@@ -35,14 +36,15 @@ export class ServerManager extends Disposable {
   /** The embedded engine: resolves with its URL once it printed its ready line. */
   async startEmbedded(modelPath: string, token?: vscode.CancellationToken): Promise<RunningServer> {
     const cli = path.join(this.extensionPath, 'dist', 'cli.js');
-    const args = [cli, 'serve', '--port', '0', ...(modelPath ? ['--model', modelPath] : ['--tiny'])];
+    // No path: `serve` picks the bundled small code model (models/ in the extension).
+    const args = [cli, 'serve', '--port', '0', ...(modelPath ? ['--model', modelPath] : [])];
     // Under desktop VS Code process.execPath is Electron: run it as plain Node.
     const child = spawn(process.execPath, args, {
       env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     });
-    const server: RunningServer = { label: `embedded engine (${modelPath ? path.basename(modelPath) : 'tiny test model'})`, child };
+    const server: RunningServer = { label: `embedded engine (${modelPath ? path.basename(modelPath) : BUNDLED_MODEL_FILE})`, child };
     this.track(server);
     const stderr: string[] = [];
     readline.createInterface({ input: child.stderr! }).on('line', (l) => {

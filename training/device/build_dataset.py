@@ -45,11 +45,15 @@ def line_starts(text):
     return [0] + [m.end() for m in re.finditer('\n', text)]
 
 
+SEG_MIN, SEG_MAX = 1000, 6000
+KIND_SHARES = (1 / 3, 1 / 3)  # whole lines, rest of a line; the remainder: random spans
+
+
 def segments(text, rng):
-    """Cut at line boundaries into pieces of 1,000-6,000 characters."""
+    """Cut at line boundaries into pieces of SEG_MIN-SEG_MAX characters."""
     out, start = [], 0
     while start < len(text):
-        want = rng.randint(1000, 6000)
+        want = rng.randint(SEG_MIN, SEG_MAX)
         end = text.find('\n', start + want)
         end = len(text) if end == -1 or len(text) - end < 300 else end + 1
         out.append(text[start:end])
@@ -62,8 +66,9 @@ def fim_split(seg, rng):
     if len(seg) < 60:
         return None
     kind = rng.random()
-    starts = line_starts(seg) if kind < 1 / 3 else []
-    if kind < 1 / 3 and len(starts) > 3:
+    lines_share, rest_share = KIND_SHARES
+    starts = line_starts(seg) if kind < lines_share else []
+    if kind < lines_share and len(starts) > 3:
         # Whole lines: the cursor at a line start, the middle ends before a newline.
         li = rng.randrange(1, len(starts) - 1)
         n = min(len(starts) - 1 - li, 1 + int(rng.expovariate(0.6)), 6)
@@ -71,7 +76,7 @@ def fim_split(seg, rng):
         b = starts[li + n] - 1 if li + n < len(starts) else len(seg)
         if b <= a:
             return None
-    elif kind < 2 / 3:
+    elif kind < lines_share + rest_share:
         # The rest of a line (sometimes a few more lines) from a point inside it.
         a = rng.randrange(0, len(seg) - 1)
         b = seg.find('\n', a)
@@ -178,7 +183,13 @@ def main():
     ap.add_argument('--fim-rate', type=float, default=0.5)
     ap.add_argument('--variants', type=int, default=2)
     ap.add_argument('--seed', type=int, default=1234)
+    ap.add_argument('--seg', default='1000,6000', help='FIM segment length range in characters')
+    ap.add_argument('--kinds', default='0.3333,0.3333', help='shares of whole-line and rest-of-line middles')
+    ap.add_argument('--no-val', action='store_true')
     args = ap.parse_args()
+    global SEG_MIN, SEG_MAX, KIND_SHARES
+    SEG_MIN, SEG_MAX = map(int, args.seg.split(','))
+    KIND_SHARES = tuple(map(float, args.kinds.split(',')))
     t0 = time.time()
     os.makedirs(args.out, exist_ok=True)
     tok = Tokenizer.from_file(args.tokenizer)
@@ -190,7 +201,7 @@ def main():
         with open(f['path'], encoding='utf8') as fh:
             texts.append(fh.read())
     print(f'read {len(texts)} files, {sum(map(len, texts))} chars in {time.time() - t0:.1f}s', flush=True)
-    stats = {'special_ids': ids, 'seq': args.seq, 'fim_rate': args.fim_rate, 'seed': args.seed, 'variants': []}
+    stats = {'special_ids': ids, 'seq': args.seq, 'fim_rate': args.fim_rate, 'seed': args.seed, 'seg': args.seg, 'kinds': args.kinds, 'variants': []}
     for v in range(args.variants):
         t1 = time.time()
         rows, st = build_variant(texts, tok, ids, args.seq, args.fim_rate, args.seed + v)

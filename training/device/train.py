@@ -225,6 +225,30 @@ def reference_logits(model, tok, ids, device):
     return out
 
 
+def load_export(model, path):
+    """Weights from an export (the embedding comes back from its Q4_0 blocks)."""
+    index = json.load(open(path + '.json'))
+    blob = open(path + '.bin', 'rb').read()
+    inv = {'attn_norm.weight': 'attn_norm.weight', 'attn_q.weight': 'q.weight', 'attn_q.bias': 'q.bias', 'attn_k.weight': 'k.weight',
+           'attn_k.bias': 'k.bias', 'attn_v.weight': 'v.weight', 'attn_v.bias': 'v.bias', 'attn_output.weight': 'o.weight',
+           'ffn_norm.weight': 'ffn_norm.weight', 'ffn_gate.weight': 'gate.weight', 'ffn_up.weight': 'up.weight', 'ffn_down.weight': 'down.weight'}
+    sd = model.state_dict()
+    for t in index['tensors']:
+        raw = np.frombuffer(blob, dtype=np.uint8, count=t['nbytes'], offset=t['offset'])
+        if t['dtype'] == 'q4_0':
+            b = raw.reshape(-1, 18)
+            d = b[:, :2].copy().view(np.float16).astype(np.float32)
+            q = np.concatenate([b[:, 2:] & 0x0F, b[:, 2:] >> 4], axis=1).astype(np.float32) - 8.0
+            a = (q * d).reshape(t['shape'])
+        elif t['dtype'] == 'f16':
+            a = raw.view(np.float16).astype(np.float32).reshape(t['shape'])
+        else:
+            a = raw.view(np.float32).reshape(t['shape'])
+        n = t['name']
+        key = 'embed.weight' if n == 'token_embd.weight' else 'norm.weight' if n == 'output_norm.weight' else f"blocks.{n.split('.')[1]}.{inv['.'.join(n.split('.')[2:])]}"
+        sd[key].copy_(torch.from_numpy(a.copy()))
+
+
 def export(model, path, meta):
     index, off = [], 0
     with open(path + '.bin', 'wb') as fh:
@@ -322,6 +346,7 @@ def main():
     ap.add_argument('--kv-heads', type=int, default=2)
     ap.add_argument('--ffn', type=int, default=896)
     ap.add_argument('--no-compile', action='store_true')
+    ap.add_argument('--init', default='', help='start from an export (PATH without .json/.bin): continued training')
     ap.add_argument('--max-steps', type=int, default=0, help='smoke tests: stop after this many steps')
     ap.add_argument('--smoke-vocab', type=int, default=0, help='smoke tests on a CPU: a small vocabulary (token ids taken modulo it)')
     args = ap.parse_args()
@@ -346,6 +371,8 @@ def main():
     cfg = Cfg(d=args.d, layers=args.layers, heads=args.heads, kv_heads=args.kv_heads, ffn=args.ffn, vocab=args.smoke_vocab or VOCAB)
     torch.manual_seed(args.seed)  # same init on every rank
     model = Model(cfg).to(device)
+    if args.init:
+        load_export(model, args.init)
     n_params = sum(p.numel() for p in model.parameters())
     n_core = n_params - model.embed.weight.numel()
 
