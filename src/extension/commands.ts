@@ -156,7 +156,7 @@ async function startServers(deps: CommandDeps): Promise<void> {
   type Item = vscode.QuickPickItem & { profile?: ModelProfile };
   const modelPath = config.engineModelPath();
   const items: Item[] = [
-    { label: 'Embedded engine (llama.cpp)', description: modelPath || 'tiny test model (set completionLab.engine.modelPath to a GGUF file)', picked: true },
+    { label: 'Embedded engine (llama.cpp)', description: modelPath || 'bundled small code model (set completionLab.engine.modelPath to use another GGUF file)', picked: true },
     // A restricted (untrusted) workspace runs no launch commands at all.
     ...(vscode.workspace.isTrusted ? profiles.filter((p) => p.launchCommand).map((p) => ({ label: p.name, description: p.launchCommand, profile: p })) : []),
   ];

@@ -5,6 +5,7 @@
 // under core's launcher, so they exit with the editor even when it is killed.
 import type { ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
+import { BUNDLED_MODEL_FILE } from '../core/engine/bundledModel';
 import * as readline from 'node:readline';
 import * as vscode from 'vscode';
 import { launch, launchShell, type Launched } from '../core/server/launcher';
@@ -39,11 +40,12 @@ export class ServerManager extends Disposable {
   /** The embedded engine: resolves with its URL once it printed its ready line. */
   async startEmbedded(modelPath: string, token?: vscode.CancellationToken): Promise<RunningServer> {
     const cli = path.join(this.extensionPath, 'dist', 'cli.js');
-    const args = [cli, 'serve', '--port', '0', ...(modelPath ? ['--model', modelPath] : ['--tiny'])];
+    // No path: `serve` picks the bundled small code model (models/ in the extension).
+    const args = [cli, 'serve', '--port', '0', ...(modelPath ? ['--model', modelPath] : [])];
     // Under desktop VS Code process.execPath is Electron: run it as plain Node.
     const launched = launch(process.execPath, args, { env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } });
     const child = launched.child;
-    const server: RunningServer = { label: `embedded engine (${modelPath ? path.basename(modelPath) : 'tiny test model'})`, child, launched };
+    const server: RunningServer = { label: `embedded engine (${modelPath ? path.basename(modelPath) : BUNDLED_MODEL_FILE})`, child, launched };
     this.track(server);
     const stderr: string[] = [];
     readline.createInterface({ input: child.stderr! }).on('line', (l) => {

@@ -9,6 +9,8 @@ export const repoRoot = path.resolve(__dirname, '..', '..', '..');
 
 export interface StartEngineOptions {
   tinyOptions?: { favorToken?: string; noEos?: boolean };
+  /** A GGUF file to serve instead of the tiny test model. */
+  model?: string;
   /** Extra CLI arguments for `serve` (e.g. ['--parallel', '1']). */
   args?: string[];
   env?: NodeJS.ProcessEnv;
@@ -27,7 +29,7 @@ export interface StartedEngine {
 export async function startEngine(opts: StartEngineOptions = {}): Promise<StartedEngine> {
   const cli = path.join(repoRoot, 'dist', 'cli.js');
   if (!fs.existsSync(cli)) throw new Error(`${cli} is missing: build first with \`node esbuild.js\`.`);
-  const args = [cli, 'serve', '--tiny', '--port', '0'];
+  const args = [cli, 'serve', ...(opts.model ? ['--model', opts.model] : ['--tiny']), '--port', '0'];
   if (opts.tinyOptions?.noEos === false) args.push('--allow-eos');
   if (opts.tinyOptions?.favorToken !== undefined) args.push('--favor-token', opts.tinyOptions.favorToken);
   args.push(...(opts.args ?? []));

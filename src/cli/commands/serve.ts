@@ -7,16 +7,18 @@ import { readGgufHeader } from '../../core/testModel/ggufHeader';
 import { createEngineServer } from '../../core/engine/httpServer';
 import { EngineUnavailableError, defaultThreads } from '../../core/engine/llamaRuntime';
 import { defaultCacheDir, ensureTinyModel } from '../../core/testModel/tinyModel';
+import { BUNDLED_MODEL_FILE, BUNDLED_MODEL_NAME, bundledModelPath } from '../../core/engine/bundledModel';
 import { CliUsageError } from '../usage';
 import { parseCommandArgs, stringOptions } from '../args';
 
-const HELP = `Usage: completion-lab serve (--model FILE.gguf | --tiny) [options]
+const HELP = `Usage: completion-lab serve [--model FILE.gguf | --tiny] [options]
 
 Serves a GGUF model with llama.cpp (node-llama-cpp) behind vLLM's HTTP API:
 /v1/completions (streaming, with usage), /v1/models, /health, /version, /tokenize, /metrics.
 
 Options:
-  --model FILE            GGUF model file
+  --model FILE            GGUF model file (default: the bundled small code model,
+                          models/${BUNDLED_MODEL_FILE}, trained for Python FIM and continuation)
   --tiny                  the tiny random-weight Qwen2 test model (generated once, cached in
                           $COMPLETION_LAB_CACHE or ~/.cache/completion-lab)
   --port N                port (default 8000; 0 = any free port)
@@ -70,6 +72,10 @@ export async function run(args: string[]): Promise<number> {
       layers: intOption(values['tiny-layers'], 'tiny-layers', 1),
     });
     log(`tiny model: ${modelPath} (${Math.round(performance.now() - started)} ms)`);
+  } else if (values.model === undefined) {
+    const bundled = bundledModelPath();
+    if (!bundled) throw new CliUsageError(`The bundled model models/${BUNDLED_MODEL_FILE} is missing from this installation. Pass --model with a path to a .gguf file, or --tiny for the test model.`);
+    modelPath = bundled;
   } else {
     if (!values.model || !fs.existsSync(values.model)) {
       throw new CliUsageError(`GGUF file not found: ${values.model ?? '(none given)'}. Pass --model with a path to a .gguf file, or --tiny for the test model.`);
@@ -81,7 +87,7 @@ export async function run(args: string[]): Promise<number> {
       throw new CliUsageError(`${(err as Error).message} Pass --model with a path to a .gguf file.`);
     }
   }
-  const servedModelName = values['served-model-name'] ?? (values.tiny ? 'tiny-qwen2' : modelPath.replace(/^.*[\\/]/, '').replace(/\.gguf$/i, ''));
+  const servedModelName = values['served-model-name'] ?? (values.tiny ? 'tiny-qwen2' : values.model === undefined ? BUNDLED_MODEL_NAME : modelPath.replace(/^.*[\\/]/, '').replace(/\.gguf$/i, ''));
 
   const loadStart = performance.now();
   let engine: Engine;

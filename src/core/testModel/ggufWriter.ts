@@ -1,6 +1,7 @@
-// A minimal GGUF v3 writer: typed metadata plus F32/F16 tensors, laid out the way
-// llama.cpp reads them (tensor offsets relative to the aligned data section).
+// A minimal GGUF v3 writer: typed metadata plus F32/F16/Q8_0/Q4_0 tensors, laid out the
+// way llama.cpp reads them (tensor offsets relative to the aligned data section).
 import * as fs from 'node:fs';
+import { QK, Q4_0_BLOCK_BYTES, Q8_0_BLOCK_BYTES, quantizeQ4_0, quantizeQ8_0, toF16Bytes } from './ggmlQuant';
 
 export const GGUF_MAGIC = 0x46554747; // "GGUF" read as a little-endian uint32
 export const GGUF_VERSION = 3;
@@ -10,6 +11,8 @@ export const GGUF_DEFAULT_ALIGNMENT = 32;
 export enum GgmlType {
   F32 = 0,
   F16 = 1,
+  Q4_0 = 2,
+  Q8_0 = 8,
 }
 
 /** GGUF metadata value types (gguf.h enum values). */
@@ -41,8 +44,39 @@ export interface GgufTensor {
   /** ggml order: ne[0] is the row length (the innermost, contiguous dimension). */
   shape: number[];
   type: GgmlType;
-  /** Raw little-endian bytes, exactly product(shape) * element size. */
+  /** Raw little-endian bytes in the type's layout (see tensorByteSize). */
   data: Uint8Array;
+}
+
+/** Bytes a tensor of this type and shape takes; block types need rows of whole blocks. */
+export function tensorByteSize(type: GgmlType, shape: readonly number[]): number {
+  const n = shape.reduce((a, b) => a * b, 1);
+  switch (type) {
+    case GgmlType.F32:
+      return n * 4;
+    case GgmlType.F16:
+      return n * 2;
+    case GgmlType.Q8_0:
+    case GgmlType.Q4_0:
+      if ((shape[0] ?? 0) % QK !== 0) throw new Error(`a ${GgmlType[type]} tensor needs rows (ne[0]) of a multiple of ${QK} values, got shape [${shape.join(', ')}]`);
+      return (n / QK) * (type === GgmlType.Q8_0 ? Q8_0_BLOCK_BYTES : Q4_0_BLOCK_BYTES);
+  }
+}
+
+/** A tensor from float values, stored as `type` (F32, F16, or quantized in blocks). */
+export function tensorFromFloats(name: string, shape: number[], type: GgmlType, values: Float32Array): GgufTensor {
+  const n = shape.reduce((a, b) => a * b, 1);
+  if (values.length !== n) throw new Error(`tensor ${name}: ${values.length} values for shape [${shape.join(', ')}]`);
+  const data =
+    type === GgmlType.F32
+      ? new Uint8Array(values.buffer, values.byteOffset, values.byteLength)
+      : type === GgmlType.F16
+        ? toF16Bytes(values)
+        : type === GgmlType.Q8_0
+          ? quantizeQ8_0(values)
+          : quantizeQ4_0(values);
+  tensorByteSize(type, shape); // checks the row length for block types
+  return { name, shape, type, data };
 }
 
 export const u32 = (value: number): GgufValue => ({ type: GgufValueType.UINT32, value });
@@ -148,8 +182,6 @@ function writeValue(sink: ByteSink, v: GgufValue): void {
   }
 }
 
-const elementSize = (t: GgmlType): number => (t === GgmlType.F32 ? 4 : 2);
-
 /** Serialises a whole GGUF file into buffers (header, metadata, tensor infos, aligned data). */
 export function encodeGguf(metadata: Record<string, GgufValue>, tensors: GgufTensor[], alignment = GGUF_DEFAULT_ALIGNMENT): Buffer[] {
   const sink = new ByteSink();
@@ -165,7 +197,7 @@ export function encodeGguf(metadata: Record<string, GgufValue>, tensors: GgufTen
   // Each tensor's offset is the running size of the ones before it, each padded to the alignment.
   let offset = 0;
   for (const t of tensors) {
-    const expected = t.shape.reduce((a, b) => a * b, 1) * elementSize(t.type);
+    const expected = tensorByteSize(t.type, t.shape);
     if (t.data.byteLength !== expected) throw new Error(`tensor ${t.name}: ${t.data.byteLength} bytes, expected ${expected}`);
     sink.str(t.name);
     sink.u32(t.shape.length);

@@ -1,0 +1,241 @@
+"""Step 2 (on the GPU machine): tokenize the selected files into packed training rows.
+
+Each file is, at random (seeded), either plain text (the file, then <|endoftext|>) or cut
+at line boundaries into segments of 1,000-6,000 characters that become fill-in-the-middle
+examples in Qwen2.5-Coder's PSM format:
+
+    <|fim_prefix|>PRE<|fim_suffix|>SUF<|fim_middle|>MID<|endoftext|>
+
+The middle is, in equal measure of the three kinds the editor asks for: whole lines
+(1-6 lines starting at a line start, ending before a newline, as the comparison samples
+them), the rest of a line from a point inside it, or a random character span. PRE, SUF and
+MID are tokenized separately, as the engine tokenizes a FIM prompt (split at the special
+tokens) and as the middle is generated after <|fim_middle|>.
+
+Rows of SEQ+1 tokens: FIM examples are placed whole (never cut across rows), the gaps
+filled with plain text, which may be cut anywhere. Several variants (different FIM/plain
+choices and cut points per file) make later epochs differ.
+
+Validation (never trained on): files of the Python standard library of this interpreter,
+as plain rows and as line-middle FIM examples (the evaluation's shape).
+
+    python3 build_dataset.py --selection selection.json --tokenizer tokenizer.json --out DIR
+"""
+import argparse
+import json
+import os
+import random
+import re
+import sysconfig
+import time
+
+import numpy as np
+from tokenizers import Tokenizer
+
+PAD = np.uint32(0xFFFFFFFF)  # masked out of the loss
+
+
+def encode_all(tok, texts):
+    fast = getattr(tok, 'encode_batch_fast', None)
+    encs = (fast or tok.encode_batch)(texts, add_special_tokens=False)
+    return [np.asarray(e.ids, dtype=np.uint32) for e in encs]
+
+
+def line_starts(text):
+    return [0] + [m.end() for m in re.finditer('\n', text)]
+
+
+SEG_MIN, SEG_MAX = 1000, 6000
+KIND_SHARES = (1 / 3, 1 / 3)  # whole lines, rest of a line; the remainder: random spans
+
+
+def segments(text, rng):
+    """Cut at line boundaries into pieces of SEG_MIN-SEG_MAX characters."""
+    out, start = [], 0
+    while start < len(text):
+        want = rng.randint(SEG_MIN, SEG_MAX)
+        end = text.find('\n', start + want)
+        end = len(text) if end == -1 or len(text) - end < 300 else end + 1
+        out.append(text[start:end])
+        start = end
+    return out
+
+
+def fim_split(seg, rng):
+    """(prefix, middle, suffix) of one segment, or None if it is too short."""
+    if len(seg) < 60:
+        return None
+    kind = rng.random()
+    lines_share, rest_share = KIND_SHARES
+    starts = line_starts(seg) if kind < lines_share else []
+    if kind < lines_share and len(starts) > 3:
+        # Whole lines: the cursor at a line start, the middle ends before a newline.
+        li = rng.randrange(1, len(starts) - 1)
+        n = min(len(starts) - 1 - li, 1 + int(rng.expovariate(0.6)), 6)
+        a = starts[li]
+        b = starts[li + n] - 1 if li + n < len(starts) else len(seg)
+        if b <= a:
+            return None
+    elif kind < lines_share + rest_share:
+        # The rest of a line (sometimes a few more lines) from a point inside it.
+        a = rng.randrange(0, len(seg) - 1)
+        b = seg.find('\n', a)
+        for _ in range(int(rng.expovariate(1.0))):
+            if b == -1:
+                break
+            b = seg.find('\n', b + 1)
+        b = len(seg) if b == -1 else b
+    else:
+        a = rng.randrange(0, len(seg) - 1)
+        b = min(len(seg), a + 1 + int(rng.expovariate(1 / 150)))
+    return seg[:a], seg[a:b], seg[b:]
+
+
+def pack(fim_examples, plain_stream, seq, rng_np):
+    rows, cur, cur_len, p = [], [], 0, 0
+    width = seq + 1
+    pack.too_long = 0
+
+    def take(n):
+        nonlocal p
+        piece = plain_stream[p:p + n]
+        p += len(piece)
+        if len(piece) < n:
+            piece = np.concatenate([piece, np.full(n - len(piece), PAD, dtype=np.uint32)])
+        return piece
+
+    for e in fim_examples:
+        if len(e) > width:
+            pack.too_long += 1
+            continue
+        if cur_len + len(e) > width:
+            cur.append(take(width - cur_len))
+            rows.append(np.concatenate(cur))
+            cur, cur_len = [], 0
+        cur.append(e)
+        cur_len += len(e)
+    if cur:
+        cur.append(take(width - cur_len))
+        rows.append(np.concatenate(cur))
+    rest = plain_stream[p:]
+    n = len(rest) // width
+    if n:
+        rows.extend(rest[: n * width].reshape(n, width))
+    out = np.stack(rows) if rows else np.zeros((0, width), np.uint32)
+    rng_np.shuffle(out)
+    return out
+
+
+def build_variant(texts, tok, ids, seq, fim_rate, seed):
+    rng = random.Random(seed)
+    fim_parts, plain_texts = [], []
+    for t in texts:
+        if rng.random() < fim_rate:
+            for seg in segments(t, rng):
+                s = fim_split(seg, rng)
+                if s:
+                    fim_parts.append(s)
+        else:
+            plain_texts.append(t)
+    flat = [x for s in fim_parts for x in s]
+    enc = encode_all(tok, flat)
+    pre, suf, mid, eot = ids['<|fim_prefix|>'], ids['<|fim_suffix|>'], ids['<|fim_middle|>'], ids['<|endoftext|>']
+    fim_examples = []
+    for i in range(len(fim_parts)):
+        p, m, s = enc[3 * i], enc[3 * i + 1], enc[3 * i + 2]
+        fim_examples.append(np.concatenate([[pre], p, [suf], s, [mid], m, [eot]]).astype(np.uint32))
+    penc = encode_all(tok, plain_texts)
+    plain = np.concatenate([np.concatenate([e, [eot]]).astype(np.uint32) for e in penc]) if penc else np.zeros(0, np.uint32)
+    rows = pack(fim_examples, plain, seq, np.random.default_rng(seed))
+    fim_tokens = int(sum(len(e) for e in fim_examples))
+    return rows, {'fim_examples': len(fim_examples), 'fim_too_long_dropped': pack.too_long, 'fim_tokens': fim_tokens, 'plain_tokens': int(len(plain)), 'rows': int(len(rows))}
+
+
+def stdlib_files(n, seed):
+    root = sysconfig.get_paths()['stdlib']
+    found = []
+    for r, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if d not in ('site-packages', 'dist-packages', 'test', 'tests', 'idlelib', '__pycache__'))
+        for f in sorted(files):
+            if f.endswith('.py'):
+                found.append(os.path.join(r, f))
+    random.Random(seed).shuffle(found)
+    out = []
+    for p in found:
+        try:
+            with open(p, encoding='utf8') as fh:
+                t = fh.read()
+        except (UnicodeDecodeError, OSError):
+            continue
+        if 2000 < len(t) < 200_000:
+            out.append((p, t))
+        if len(out) >= n:
+            break
+    return out
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--selection', required=True)
+    ap.add_argument('--tokenizer', required=True)
+    ap.add_argument('--out', required=True)
+    ap.add_argument('--seq', type=int, default=2048)
+    ap.add_argument('--fim-rate', type=float, default=0.5)
+    ap.add_argument('--variants', type=int, default=2)
+    ap.add_argument('--seed', type=int, default=1234)
+    ap.add_argument('--seg', default='1000,6000', help='FIM segment length range in characters')
+    ap.add_argument('--kinds', default='0.3333,0.3333', help='shares of whole-line and rest-of-line middles')
+    ap.add_argument('--no-val', action='store_true')
+    args = ap.parse_args()
+    global SEG_MIN, SEG_MAX, KIND_SHARES
+    SEG_MIN, SEG_MAX = map(int, args.seg.split(','))
+    KIND_SHARES = tuple(map(float, args.kinds.split(',')))
+    t0 = time.time()
+    os.makedirs(args.out, exist_ok=True)
+    tok = Tokenizer.from_file(args.tokenizer)
+    ids = {t: tok.token_to_id(t) for t in ('<|endoftext|>', '<|fim_prefix|>', '<|fim_suffix|>', '<|fim_middle|>')}
+    print('special ids', ids, flush=True)
+    sel = json.load(open(args.selection))
+    texts = []
+    for f in sel['files']:
+        with open(f['path'], encoding='utf8') as fh:
+            texts.append(fh.read())
+    print(f'read {len(texts)} files, {sum(map(len, texts))} chars in {time.time() - t0:.1f}s', flush=True)
+    stats = {'special_ids': ids, 'seq': args.seq, 'fim_rate': args.fim_rate, 'seed': args.seed, 'seg': args.seg, 'kinds': args.kinds, 'variants': []}
+    for v in range(args.variants):
+        t1 = time.time()
+        rows, st = build_variant(texts, tok, ids, args.seq, args.fim_rate, args.seed + v)
+        np.save(os.path.join(args.out, f'train_{v}.npy'), rows)
+        st['seconds'] = round(time.time() - t1, 1)
+        stats['variants'].append(st)
+        print('variant', v, st, flush=True)
+
+    # Held-out validation from the standard library (never trained on).
+    std = stdlib_files(160, args.seed)
+    val_texts = [t for _, t in std[:80]]
+    penc = encode_all(tok, val_texts)
+    plain = np.concatenate([np.concatenate([e, [ids['<|endoftext|>']]]) for e in penc]).astype(np.uint32)
+    n = min(64, len(plain) // (args.seq + 1))
+    np.save(os.path.join(args.out, 'val_plain.npy'), plain[: n * (args.seq + 1)].reshape(n, args.seq + 1))
+    # Line-middle cases in the comparison's shape, for FIM loss and greedy first-line checks.
+    rng = random.Random(args.seed + 99)
+    cases = []
+    for p, t in std[80:]:
+        lines = t.split('\n')
+        cands = [i for i in range(5, len(lines) - 3) if lines[i].strip()]
+        for i in rng.sample(cands, min(2, len(cands))):
+            start = sum(len(l) + 1 for l in lines[:i])
+            mid = '\n'.join(lines[i:i + 3])
+            cases.append({'file': p, 'line': i + 1, 'prefix': t[:start][-3500:], 'middle': mid, 'suffix': t[start + len(mid):][:1200]})
+    with open(os.path.join(args.out, 'val_cases.json'), 'w') as fh:
+        json.dump(cases, fh)
+    stats['val_plain_rows'] = int(n)
+    stats['val_cases'] = len(cases)
+    stats['seconds'] = round(time.time() - t0, 1)
+    with open(os.path.join(args.out, 'dataset_stats.json'), 'w') as fh:
+        json.dump(stats, fh, indent=1)
+    print(json.dumps(stats), flush=True)
+
+
+if __name__ == '__main__':
+    main()
