@@ -6,6 +6,7 @@ import * as assert from 'node:assert/strict';
 import { PrometheusError } from '../../src/core/prometheus/errors';
 import { PrometheusClient } from '../../src/core/prometheus/client';
 import { PrometheusFleetSource } from '../../src/core/prometheus/fleetSource';
+import { PrometheusWatch } from '../../src/core/prometheus/watch';
 import { startDcgmExporter, type DcgmExporter, type FakeGpu } from '../support/dcgmExporter';
 import { scrapeMetric, startEngine, type StartedEngine } from '../support/engine';
 import { prometheusBinary, PROMETHEUS_MISSING, startPrometheus, type StartedPrometheus } from '../support/prometheus';
@@ -155,6 +156,29 @@ describe('Prometheus fleet source against a real Prometheus', function () {
     const w = await none.window(Date.now() - 5000, Date.now());
     assert.equal(w.server, undefined);
     assert.equal(w.notes.length, 2);
+  });
+
+  it('a watch holds GPU samples for the panel and comparisons, and logs a problem once over many polls', async () => {
+    const watch = new PrometheusWatch(source, { intervalMs: 1000 });
+    const t0 = Date.now();
+    await watch.pollNow();
+    await watch.pollNow();
+    assert.equal(watch.state.kind, 'ok');
+    assert.deepEqual(watch.latest()!.gpus.map((g) => g.memUsedMiB), [30_000, 52_000]);
+    assert.deepEqual(watch.latestPoll!.servers!.replicas.map((r) => r.name), ['vllm-0', 'vllm-1']);
+    const summary = watch.summarize(t0, Date.now());
+    assert.equal(summary.samples, 2);
+    assert.equal(summary.vramPeakMiB, 82_000);
+    assert.equal(summary.utilMeanPct, 59);
+
+    const lost = new PrometheusWatch(new PrometheusFleetSource({ url: prom.url, selector: '{namespace="nope"}' }));
+    const problems: string[] = [];
+    lost.onProblem((m) => problems.push(m));
+    for (let i = 0; i < 3; i++) await lost.pollNow();
+    assert.equal(lost.state.kind, 'no-match');
+    assert.equal(problems.length, 2, problems.join('\n'));
+    assert.match(problems[0]!, /No vLLM series/);
+    assert.match(problems[1]!, /No DCGM GPU series/);
   });
 
   it('maps a bad query, a server that is not Prometheus and a closed port to typed errors', async () => {

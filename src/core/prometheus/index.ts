@@ -5,3 +5,4 @@ export * from './client';
 export * from './selector';
 export * from './dcgm';
 export * from './fleetSource';
+export * from './watch';
