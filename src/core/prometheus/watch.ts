@@ -5,6 +5,7 @@
 // (unreachable, selector matches nothing, no DCGM series, series without DCGM labels) is
 // announced once on onProblem when it starts, and again only after it went away and came back.
 import { Emitter } from '../gpu/emitter';
+import { HeldLoop } from '../gpu/heldLoop';
 import { RingBuffer } from '../gpu/ringBuffer';
 import { summarizeGpuWindow, type GpuWindowSummary } from '../gpu/summary';
 import type { Disposable } from '../gpu/types';
@@ -47,15 +48,16 @@ export class PrometheusWatch {
   private current: FleetState = { kind: 'stopped', problems: [] };
   private announced = new Set<string>();
   private lastPoll: FleetPoll | undefined;
-  private holders = 0;
-  private generation = 0;
-  private timer: NodeJS.Timeout | undefined;
-  private inFlight: AbortController | undefined;
+  private readonly loop: HeldLoop<FleetPoll>;
 
   constructor(readonly source: PrometheusFleetSource, options: PrometheusWatchOptions = {}) {
     this.intervalMs = Math.max(1000, options.intervalMs ?? 5000);
     this.latencyWindowS = options.latencyWindowS ?? 60;
     this.samples = new RingBuffer(options.historySize ?? 2000);
+    this.loop = new HeldLoop(this.intervalMs, (signal) => this.poll(signal), {
+      onStart: () => this.setState({ kind: 'starting', problems: [] }),
+      onStop: () => this.setState({ kind: 'stopped', problems: [] }),
+    });
   }
 
   onPoll(listener: (poll: FleetPoll) => void): Disposable {
@@ -95,53 +97,24 @@ export class PrometheusWatch {
   }
 
   acquire(): Disposable {
-    let released = false;
-    if (++this.holders === 1) {
-      this.setState({ kind: 'starting', problems: [] });
-      const gen = ++this.generation;
-      void this.loop(gen);
-    }
-    return {
-      dispose: () => {
-        if (released) return;
-        released = true;
-        if (--this.holders === 0) this.stop();
-      },
-    };
+    return this.loop.acquire();
   }
 
   /** One poll now, outside the schedule. */
   pollNow(): Promise<FleetPoll> {
-    return this.poll();
+    return this.loop.runOnce();
   }
 
   dispose(): void {
-    this.holders = 0;
-    this.stop();
+    this.loop.dispose();
   }
 
-  private stop(): void {
-    this.generation++;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    this.inFlight?.abort();
-    this.setState({ kind: 'stopped', problems: [] });
-  }
-
-  private async loop(gen: number): Promise<void> {
-    await this.poll();
-    if (gen !== this.generation) return;
-    this.timer = setTimeout(() => void this.loop(gen), this.intervalMs);
-  }
-
-  private async poll(): Promise<FleetPoll> {
-    const ctrl = new AbortController();
-    this.inFlight = ctrl;
+  private async poll(signal: AbortSignal): Promise<FleetPoll> {
     const ts = Date.now();
     const problems: FleetState['problems'] = [];
     const out: FleetPoll = { ts };
     try {
-      const [g, s, l] = await Promise.all([this.source.gpus(undefined, ctrl.signal), this.source.servers(undefined, ctrl.signal), this.source.latency(this.latencyWindowS, undefined, ctrl.signal)]);
+      const [g, s, l] = await Promise.all([this.source.gpus(undefined, signal), this.source.servers(undefined, signal), this.source.latency(this.latencyWindowS, undefined, signal)]);
       if (s.problem) problems.push(s.problem);
       else {
         out.servers = s.servers;
@@ -153,11 +126,9 @@ export class PrometheusWatch {
         this.samples.push(g.sample);
       }
     } catch (err) {
-      if (ctrl.signal.aborted) return out;
+      if (signal.aborted) return out;
       const kind = err instanceof PrometheusError && err.kind === 'unreachable' ? 'unreachable' : 'error';
       problems.push({ kind, message: (err as Error).message });
-    } finally {
-      if (this.inFlight === ctrl) this.inFlight = undefined;
     }
     this.lastPoll = out;
     const first = problems[0];

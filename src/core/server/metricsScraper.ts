@@ -2,6 +2,7 @@
 // scrape scheduled by setTimeout after the previous one answered, so a slow server is
 // never asked twice at once. Keeps the previous and the latest scrape for windowDelta().
 import { Emitter } from '../gpu/emitter';
+import { HeldLoop } from '../gpu/heldLoop';
 import type { Disposable } from '../gpu/types';
 import { readServerMetrics, windowDelta, type MetricsWindow, type ServerMetrics } from './serverMetrics';
 import { serverRoot } from './probe';
@@ -20,10 +21,7 @@ export class MetricsScraper {
   private readonly timeoutMs: number;
   private readonly scrapes = new Emitter<ServerMetrics>();
   private readonly errors = new Emitter<string>();
-  private holders = 0;
-  private generation = 0;
-  private timer: NodeJS.Timeout | undefined;
-  private inFlight: AbortController | undefined;
+  private readonly loop: HeldLoop<ServerMetrics | undefined>;
   private prev: ServerMetrics | undefined;
   private last: ServerMetrics | undefined;
   private lastError: string | undefined;
@@ -32,6 +30,7 @@ export class MetricsScraper {
     this.url = `${serverRoot(url)}/metrics`;
     this.intervalMs = Math.max(250, options.intervalMs ?? 5000);
     this.timeoutMs = options.timeoutMs ?? 5000;
+    this.loop = new HeldLoop(this.intervalMs, (signal) => this.fetchOnce(signal));
   }
 
   onScrape(listener: (m: ServerMetrics) => void): Disposable {
@@ -53,50 +52,23 @@ export class MetricsScraper {
   }
 
   acquire(): Disposable {
-    let released = false;
-    if (++this.holders === 1) {
-      const gen = ++this.generation;
-      void this.scrape(gen);
-    }
-    return {
-      dispose: () => {
-        if (released) return;
-        released = true;
-        if (--this.holders === 0) this.stop();
-      },
-    };
+    return this.loop.acquire();
   }
 
   /** One scrape now, outside the schedule (e.g. right after a completion ended). */
   async scrapeNow(): Promise<ServerMetrics | undefined> {
-    return this.fetchOnce();
+    return this.loop.runOnce();
   }
 
   dispose(): void {
-    this.holders = 0;
-    this.stop();
+    this.loop.dispose();
   }
 
-  private stop(): void {
-    this.generation++;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    this.inFlight?.abort();
-  }
-
-  private async scrape(gen: number): Promise<void> {
-    await this.fetchOnce();
-    if (gen !== this.generation) return;
-    this.timer = setTimeout(() => void this.scrape(gen), this.intervalMs);
-  }
-
-  private async fetchOnce(): Promise<ServerMetrics | undefined> {
-    const ctrl = new AbortController();
-    this.inFlight = ctrl;
+  private async fetchOnce(signal: AbortSignal): Promise<ServerMetrics | undefined> {
     try {
       const headers: Record<string, string> = {};
       if (this.options.apiKey) headers['authorization'] = `Bearer ${this.options.apiKey}`;
-      const res = await fetch(this.url, { signal: AbortSignal.any([ctrl.signal, AbortSignal.timeout(this.timeoutMs)]), headers });
+      const res = await fetch(this.url, { signal: AbortSignal.any([signal, AbortSignal.timeout(this.timeoutMs)]), headers });
       const text = await res.text();
       if (res.status !== 200) throw new Error(`HTTP ${res.status}`);
       const m = readServerMetrics(text, { ts: Date.now(), ...(this.options.modelName ? { modelName: this.options.modelName } : {}) });
@@ -106,14 +78,12 @@ export class MetricsScraper {
       this.scrapes.emit(m);
       return m;
     } catch (err) {
-      if (ctrl.signal.aborted) return undefined;
+      if (signal.aborted) return undefined;
       const e = err as Error & { cause?: { code?: string } };
       const message = `${this.url}: ${e.cause?.code ?? e.message}`;
       if (message !== this.lastError) this.errors.emit(message);
       this.lastError = message;
       return undefined;
-    } finally {
-      if (this.inFlight === ctrl) this.inFlight = undefined;
     }
   }
 }
