@@ -6,3 +6,4 @@ export * from './selector';
 export * from './dcgm';
 export * from './fleetSource';
 export * from './watch';
+export * from './config';
