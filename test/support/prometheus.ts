@@ -8,6 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { findOnPath } from '../../src/core/gpu/findTool';
 import { PrometheusClient } from '../../src/core/prometheus/client';
+import { waitForScrapesAfter } from '../../src/core/prometheus/scrapes';
 import { unusedPort } from './ports';
 
 /** The binary, or null: tests skip with PROMETHEUS_MISSING then. */
@@ -116,10 +117,7 @@ export async function startPrometheus(jobs: ScrapeJob[]): Promise<StartedPrometh
       }, async () => JSON.stringify((await client.targets().catch(() => [])).map((t) => ({ url: t.scrapeUrl, health: t.health, error: t.lastError }))));
     },
     async waitForScrapeAfter(epochMs, timeoutMs = 30_000) {
-      await until(`a scrape of every target after ${new Date(epochMs).toISOString()}`, timeoutMs, async () => {
-        const t = await client.targets();
-        return t.length && t.every((x) => x.lastScrape !== undefined && x.lastScrape >= epochMs) ? true : undefined;
-      });
+      if (!(await waitForScrapesAfter(client, epochMs, { timeoutMs, pollMs: 100 }))) throw new Error(`Prometheus: no scrape of every target after ${new Date(epochMs).toISOString()} within ${timeoutMs} ms`);
     },
     stop,
   };

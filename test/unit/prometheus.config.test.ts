@@ -1,6 +1,7 @@
 // The Prometheus settings: a profile's `prometheus` field checked with the other profile
 // fields, and which URL and selector a profile's fleet numbers are read with.
 import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fleetConfigFor } from '../../src/core/prometheus/config';
@@ -39,5 +40,22 @@ describe('Prometheus settings', () => {
     const props = pkg.contributes.configuration.properties;
     assert.equal(props['completionLab.prometheus.url'].type, 'string');
     assert.deepEqual(Object.keys(props['completionLab.profiles'].items.properties.prometheus.properties).sort(), ['gpuSelector', 'selector', 'url']);
+  });
+
+  it('compare: --selector and --prometheus mistakes stop before any request, in one line', function () {
+    this.timeout(60_000);
+    const cli = path.join(__dirname, '..', '..', '..', 'dist', 'cli.js');
+    const two = ['compare', '--profile', 'a=http://127.0.0.1:9', '--profile', 'b=http://127.0.0.1:9'];
+    for (const [extra, pattern] of [
+      [['--selector', '{pod="a"}'], /--selector needs --prometheus URL/],
+      [['--prometheus', 'http://p:9090', '--selector', '{pod=a}'], /--selector: Selector "\{pod=a\}": the value of "pod" must be quoted/],
+      [['--prometheus', 'http://p:9090', '--selector', '{}', '--selector', '{}', '--selector', '{}'], /give --selector once for every profile or once per --profile \(2\), not 3 times/],
+      [['--prometheus', 'p:9090'], /--prometheus: "p:9090" is not an http\(s\) URL/],
+    ] as const) {
+      const r = spawnSync(process.execPath, [cli, ...two, ...extra], { encoding: 'utf8' });
+      assert.equal(r.status, 2, r.stderr);
+      assert.match(r.stderr, pattern);
+      assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+    }
   });
 });

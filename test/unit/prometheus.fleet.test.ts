@@ -3,12 +3,17 @@
 // and an exporter printing dcgm-exporter's format: what the source reads back per replica,
 // per GPU and summed must be what the engines counted and the exporter served.
 import * as assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { PrometheusError } from '../../src/core/prometheus/errors';
 import { PrometheusClient } from '../../src/core/prometheus/client';
 import { PrometheusFleetSource } from '../../src/core/prometheus/fleetSource';
 import { PrometheusWatch } from '../../src/core/prometheus/watch';
 import { startDcgmExporter, type DcgmExporter, type FakeGpu } from '../support/dcgmExporter';
-import { scrapeMetric, startEngine, type StartedEngine } from '../support/engine';
+import { repoRoot, scrapeMetric, startEngine, type StartedEngine } from '../support/engine';
+import { startRoundRobinRouter, type Router } from '../support/roundRobinRouter';
 import { prometheusBinary, PROMETHEUS_MISSING, startPrometheus, type StartedPrometheus } from '../support/prometheus';
 import { unusedPort } from '../support/ports';
 
@@ -41,6 +46,7 @@ describe('Prometheus fleet source against a real Prometheus', function () {
   let dcgm: DcgmExporter;
   let prom: StartedPrometheus;
   let source: PrometheusFleetSource;
+  let router: Router;
 
   before(async function () {
     if (!prometheusBinary()) {
@@ -57,8 +63,10 @@ describe('Prometheus fleet source against a real Prometheus', function () {
     ]);
     await prom.waitForTargetsUp(4);
     source = new PrometheusFleetSource({ url: prom.url, selector: SELECTOR });
+    router = await startRoundRobinRouter(engines.map((e) => e.url));
   });
   after(async () => {
+    await router?.close();
     await prom?.stop();
     await dcgm?.close();
     await Promise.all(engines.map((e) => e.stop()));
@@ -190,4 +198,47 @@ describe('Prometheus fleet source against a real Prometheus', function () {
     assert.equal(range.length, 2);
     assert.ok(range.every((r) => r.points.length >= 4 && r.points.every((p) => p.value === 1)));
   });
+
+  it('compare --prometheus: a routed endpoint\'s report says which replicas served its requests, as the engines counted them', async () => {
+    const count = (name: string) => Promise.all(engines.map((e) => scrapeMetric(e.url, name)));
+    const before = await count('vllm:time_to_first_token_seconds_count');
+    const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cl-fleet-')), 'report.md');
+    const args = ['compare', '--profile', `routed=${router.url},maxTokens=4`, '--profile', `direct=${engines[1]!.url},maxTokens=4`, '--workspace', path.join(repoRoot, 'sample-workspace'), '--count', '6', '--concurrency', '3'];
+    args.push('--prometheus', prom.url, '--selector', '{namespace="llm"}', '--selector', '{pod="vllm-1"}', '--json', '--out', out);
+    const r = await cli(args);
+    assert.equal(r.code, 0, r.stderr);
+    const after = await count('vllm:time_to_first_token_seconds_count');
+    const served = after.map((a, i) => a - before[i]!);
+    const report = JSON.parse(r.stdout) as { fleet: { prometheus: string; profiles: { profile: string; window: { replicas: { name: string; window: { requests: number } }[]; notes: string[] }; loadGenerator: { requestedConcurrency: number; achievedConcurrency: number; serverBusyMs: number; wallMs: number } }[] } };
+    const [routed, direct] = report.fleet.profiles;
+    const byName = (p: typeof routed) => Object.fromEntries(p!.window.replicas.map((x) => [x.name, x.window.requests]));
+    // The warm-up request (one per profile, run before each window) is not in the window.
+    assert.equal(Object.values(byName(routed)).reduce((a, b) => a + b, 0), 6, JSON.stringify(routed));
+    assert.deepEqual(byName(direct), { 'vllm-1': 6 });
+    assert.equal(served[0]! + served[1]!, 6 + 6 + 2, 'the engines counted 12 measured and 2 warm-up requests');
+    const routedOn0 = byName(routed)['vllm-0'] ?? 0;
+    assert.ok(served[0]! - routedOn0 === 0 || served[0]! - routedOn0 === 1, `engine 0 served ${served[0]}, the report says ${routedOn0} (+ maybe the warm-up)`);
+    for (const p of [routed!, direct!]) {
+      assert.deepEqual(p.window.notes, []);
+      assert.equal(p.loadGenerator.requestedConcurrency, 3);
+      assert.ok(p.loadGenerator.achievedConcurrency > 0 && p.loadGenerator.achievedConcurrency <= 3.05, JSON.stringify(p.loadGenerator));
+    }
+    const md = fs.readFileSync(out, 'utf8');
+    assert.match(md, /## Fleet, read from Prometheus at http:\/\/127\.0\.0\.1:\d+/);
+    assert.match(md, /\| vllm-1 \(127\.0\.0\.1:\d+\) \| 6 \| 100 % \|/);
+    assert.match(md, /Load generator: 3 requested in flight; the servers were busy \d+ ms/);
+    fs.rmSync(path.dirname(out), { recursive: true, force: true });
+  });
 });
+
+/** The built CLI (dist/cli.js), as a user runs it. */
+function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [path.join(repoRoot, 'dist', 'cli.js'), ...args], { cwd: repoRoot, env: { ...process.env, COMPLETION_LAB_CACHE: path.join(repoRoot, '.test-cache') } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+}

@@ -2,7 +2,7 @@
 // named with where they are, and rendered back into queries safely.
 import * as assert from 'node:assert/strict';
 import { PrometheusError } from '../../src/core/prometheus/errors';
-import { prometheusBaseUrl } from '../../src/core/prometheus/client';
+import { parseDuration, prometheusBaseUrl } from '../../src/core/prometheus/client';
 import { parseSelector, seriesSelector } from '../../src/core/prometheus/selector';
 
 const rejects = (text: string, why: RegExp) =>
@@ -45,5 +45,13 @@ describe('Prometheus selectors', () => {
     assert.equal(prometheusBaseUrl(' https://h/prometheus/api/v1/ ').href, 'https://h/prometheus');
     assert.throws(() => prometheusBaseUrl('prom:9090'), /not an http\(s\) URL/);
     assert.throws(() => prometheusBaseUrl('not a url'), /is not a URL/);
+  });
+
+  it('reads Prometheus durations (a target\'s scrape interval)', () => {
+    assert.equal(parseDuration('15s'), 15_000);
+    assert.equal(parseDuration('1m30s'), 90_000);
+    assert.equal(parseDuration('500ms'), 500);
+    assert.equal(parseDuration('15 s'), undefined);
+    assert.equal(parseDuration(''), undefined);
   });
 });

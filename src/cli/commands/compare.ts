@@ -5,9 +5,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { casesFromRecordDir, sampleWorkspaceCases, type ReplayCase } from '../../core/compare/cases';
-import { toJson, toMarkdown } from '../../core/compare/report';
+import { toJson, toMarkdown, type ComparisonReport } from '../../core/compare/report';
 import { DEFAULT_BUDGET_TOKENS, DEFAULT_TTFT_SLO_MS, runComparison } from '../../core/compare/runner';
 import { GpuSampler } from '../../core/gpu/sampler';
+import { fleetMarkdown, type FleetProfileNumbers } from '../../core/prometheus/fleetReport';
+import { parseSelector } from '../../core/prometheus/selector';
+import { prometheusBaseUrl } from '../../core/prometheus/client';
+import { runFleetComparison, type FleetArgs } from './compareFleet';
 import { validateProfiles, type ModelProfile } from '../../core/profiles';
 import { CliUsageError } from '../usage';
 import { parseCommandArgs } from '../args';
@@ -36,6 +40,16 @@ and server-side /metrics numbers beside them.
                         VRAM and utilisation per profile (run it on the GPU box)
   --out FILE            also write the report to FILE (JSON if FILE ends in .json, else markdown)
 
+Shared GPU server or cluster (Prometheus scraping vLLM's /metrics and NVIDIA's dcgm-exporter):
+  --prometheus URL      read each profile's fleet numbers over its window from this Prometheus:
+                        requests served per replica (instance/pod), server TTFT, GPU
+                        utilisation, VRAM and power (DCGM), the load generator's overhead.
+                        Each profile then waits for a scrape at both edges of its window.
+  --selector SEL        label matchers of a profile's replicas (and GPUs), as in PromQL, e.g.
+                        '{namespace="llm", pod=~"vllm-.*"}'. Once for every profile, or once
+                        per --profile in the same order. Default: every vLLM series.
+  --gpu-selector SEL    label matchers of the GPUs when they differ (same rule as --selector)
+
 An API key, if the servers need one, is read from the COMPLETION_LAB_API_KEY environment variable.`;
 
 interface CompareArgs {
@@ -51,6 +65,7 @@ interface CompareArgs {
   json: boolean;
   gpu: boolean;
   out?: string;
+  fleet?: FleetArgs;
 }
 
 const SPEC_KEYS = new Set(['model', 'template', 'maxTokens', 'temperature', 'topP']);
@@ -98,6 +113,9 @@ function parse(args: string[]): CompareArgs | 'help' {
     json: { type: 'boolean' },
     gpu: { type: 'boolean' },
     out: { type: 'string' },
+    prometheus: { type: 'string' },
+    selector: { type: 'string', multiple: true },
+    'gpu-selector': { type: 'string', multiple: true },
   });
   if (values['help']) return 'help';
   const int = (name: string, min: number, dflt: number): number => {
@@ -130,7 +148,37 @@ function parse(args: string[]): CompareArgs | 'help' {
   if (typeof values['records'] === 'string') out.records = values['records'];
   if (typeof values['workspace'] === 'string') out.workspace = values['workspace'];
   if (typeof values['out'] === 'string') out.out = values['out'];
+  const fleet = parseFleetArgs(values, profiles.length);
+  if (fleet) out.fleet = fleet;
   return out;
+}
+
+/** --prometheus, --selector, --gpu-selector: checked here, so a typo stops before any request. */
+function parseFleetArgs(values: Record<string, string | boolean | string[] | undefined>, profiles: number): FleetArgs | undefined {
+  const url = values['prometheus'];
+  const perProfile = (flag: string): string[] | undefined => {
+    const given = values[flag] as string[] | undefined;
+    if (!given) return undefined;
+    if (typeof url !== 'string') throw new CliUsageError(`--${flag} needs --prometheus URL (the Prometheus that scrapes the servers).`);
+    if (given.length !== 1 && given.length !== profiles) throw new CliUsageError(`give --${flag} once for every profile or once per --profile (${profiles}), not ${given.length} times.`);
+    for (const sel of given) {
+      try {
+        parseSelector(sel);
+      } catch (err) {
+        throw new CliUsageError(`--${flag}: ${(err as Error).message}`);
+      }
+    }
+    return given.length === 1 ? Array<string>(profiles).fill(given[0]!) : given;
+  };
+  const selectors = perProfile('selector');
+  const gpuSelectors = perProfile('gpu-selector');
+  if (typeof url !== 'string') return undefined;
+  try {
+    prometheusBaseUrl(url);
+  } catch (err) {
+    throw new CliUsageError(`--prometheus: ${(err as Error).message}`);
+  }
+  return { url, selectors: selectors ?? Array<string>(profiles).fill(''), ...(gpuSelectors ? { gpuSelectors } : {}) };
 }
 
 async function loadCases(a: CompareArgs): Promise<ReplayCase[]> {
@@ -173,9 +221,10 @@ export async function run(args: string[]): Promise<number> {
   process.once('SIGINT', onSigint);
   process.stderr.write(`compare: ${cases.length} ${cases[0]!.source} cases x ${a.profiles.length} profiles\n`);
   const sampler = a.gpu ? new GpuSampler({ intervalMs: 250 }) : undefined;
-  let report;
+  let report: ComparisonReport;
+  let fleet: FleetProfileNumbers[] | undefined;
   try {
-    report = await runComparison({
+    const options = {
       cases,
       profiles: a.profiles,
       concurrency: a.concurrency,
@@ -186,18 +235,21 @@ export async function run(args: string[]): Promise<number> {
       signal: controller.signal,
       ...(sampler ? { gpuSampler: sampler } : {}),
       ...(apiKey ? { apiKeyFor: () => apiKey } : {}),
-      onProgress: (done, total, cur) => process.stderr.write(`compare: ${done}/${total} ${cur.profile}${cur.caseId ? ` ${cur.caseId}` : ''}\n`),
-    });
+      onProgress: (done: number, total: number, cur: { profile: string; caseId: string }) => process.stderr.write(`compare: ${done}/${total} ${cur.profile}${cur.caseId ? ` ${cur.caseId}` : ''}\n`),
+    };
+    if (a.fleet) ({ report, fleet } = await runFleetComparison(options, a.fleet, (line) => process.stderr.write(line + '\n')));
+    else report = await runComparison(options);
   } finally {
     process.off('SIGINT', onSigint);
     if (sampler?.state.kind === 'no-gpu-tool') process.stderr.write(`compare: ${sampler.state.message ?? 'no GPU tool found'}\n`);
     sampler?.dispose();
   }
   for (const p of report.profiles) if (p.status === 'failed') process.stderr.write(`compare: profile "${p.name}" failed: ${p.error}\n`);
-  const text = a.json ? toJson(report) + '\n' : toMarkdown(report);
-  process.stdout.write(text);
+  const json = (): string => (fleet ? JSON.stringify({ ...report, fleet: { prometheus: a.fleet!.url, profiles: fleet } }, null, 2) : toJson(report)) + '\n';
+  const markdown = (): string => toMarkdown(report) + (fleet ? fleetMarkdown(a.fleet!.url, fleet) : '');
+  process.stdout.write(a.json ? json() : markdown());
   if (a.out) {
-    const body = a.out.toLowerCase().endsWith('.json') ? toJson(report) + '\n' : toMarkdown(report);
+    const body = a.out.toLowerCase().endsWith('.json') ? json() : markdown();
     try {
       fs.writeFileSync(a.out, body);
     } catch (err) {

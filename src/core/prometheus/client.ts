@@ -26,6 +26,17 @@ export interface ScrapeTarget {
   /** Epoch ms of the last scrape (undefined before the first). */
   lastScrape?: number;
   lastError: string;
+  /** The target's scrape interval, ms. */
+  scrapeIntervalMs?: number;
+}
+
+const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000, y: 31_536_000_000 };
+
+/** A Prometheus duration ("15s", "1m30s", "500ms") in ms; undefined if it is not one. */
+export function parseDuration(text: string): number | undefined {
+  const parts = [...text.matchAll(/(\d+)(ms|s|m|h|d|w|y)/g)];
+  if (!parts.length || parts.map((p) => p[0]).join('') !== text) return undefined;
+  return parts.reduce((a, p) => a + Number(p[1]) * DURATION_UNITS[p[2]!]!, 0);
 }
 
 export interface PrometheusClientOptions extends Omit<PromGetOptions, 'signal'> {}
@@ -119,6 +130,8 @@ export class PrometheusClient {
       const last = typeof t['lastScrape'] === 'string' ? Date.parse(t['lastScrape']) : NaN;
       // Prometheus reports "0001-01-01T00:00:00Z" before the first scrape.
       if (Number.isFinite(last) && last > 0) target.lastScrape = last;
+      const interval = typeof t['scrapeInterval'] === 'string' ? parseDuration(t['scrapeInterval']) : undefined;
+      if (interval !== undefined) target.scrapeIntervalMs = interval;
       return target;
     });
   }

@@ -208,29 +208,30 @@ export class PrometheusFleetSource {
   /**
    * Fleet numbers over [t0, t1]: server counters read at both edges (per replica, then
    * summed), TTFT quantiles from the bucket increase, GPUs over the window by query_range.
-   * Prometheus holds what it scraped: an edge reads the last scrape at or before it, so
-   * counts are exact when nothing ran within one scrape interval of an edge, and otherwise
-   * off by the requests that finished between that scrape and the edge.
+   * Prometheus holds what it scraped: the start edge reads the last scrape at or before t0;
+   * the end edge is read at `endReadAt` (default t1), which should be t1 plus one scrape
+   * interval, so it reads the first scrape after t1 (readFleetWindow does so). Counts are then
+   * exact when no other traffic reached the replicas between those scrapes and the edges.
    */
-  async window(t0: number, t1: number, signal?: AbortSignal): Promise<FleetWindow> {
+  async window(t0: number, t1: number, signal?: AbortSignal, endReadAt = t1): Promise<FleetWindow> {
     const out: FleetWindow = { t0, t1, replicas: [], notes: [] };
     const names = seriesSelector(SERVER_NAMES, this.matchers);
-    const [before, after] = await Promise.all([this.client.query(names, t0, signal), this.client.query(names, t1, signal)]);
+    const [before, after] = await Promise.all([this.client.query(names, t0, signal), this.client.query(names, endReadAt, signal)]);
     const problem = this.serverProblem(after).problem;
     if (problem) out.notes.push(problem.message);
     else {
       const a = this.serversFrom(before, t0);
-      const b = this.serversFrom(after, t1);
+      const b = this.serversFrom(after, endReadAt);
       out.server = windowDelta(a.total, b.total);
       for (const r of b.replicas) {
         const prev = a.replicas.find((x) => x.instance === r.instance)?.metrics ?? { ts: t0, kind: r.metrics.kind, models: [] };
         const { metrics, ...replica } = r;
         out.replicas.push({ ...replica, window: windowDelta(prev, metrics) });
       }
-      const span = `[${Math.max(1, Math.ceil((t1 - t0) / 1000))}s]`;
+      const span = `[${Math.max(1, Math.ceil((endReadAt - t0) / 1000))}s]`;
       const bucket = seriesSelector(`${TTFT}_bucket`, this.modelMatchers());
       const [p50, p90] = await Promise.all(
-        [0.5, 0.9].map((q) => this.client.query(`histogram_quantile(${q}, sum by (le) (increase(${bucket}${span})))`, t1, signal)),
+        [0.5, 0.9].map((q) => this.client.query(`histogram_quantile(${q}, sum by (le) (increase(${bucket}${span})))`, endReadAt, signal)),
       );
       const v50 = ms(p50![0]?.value);
       const v90 = ms(p90![0]?.value);

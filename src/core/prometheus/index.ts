@@ -7,3 +7,5 @@ export * from './dcgm';
 export * from './fleetSource';
 export * from './watch';
 export * from './config';
+export * from './scrapes';
+export * from './fleetReport';
