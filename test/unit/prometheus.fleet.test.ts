@@ -229,6 +229,24 @@ describe('Prometheus fleet source against a real Prometheus', function () {
     assert.match(md, /Load generator: 3 requested in flight; the servers were busy \d+ ms/);
     fs.rmSync(path.dirname(out), { recursive: true, force: true });
   });
+
+  it('gpu --prometheus: one JSON line per poll with the GPUs and replicas; a problem once on stderr', async () => {
+    const r = await cli(['gpu', '--prometheus', prom.url, '--selector', SELECTOR, '--count', '1']);
+    assert.equal(r.code, 0, r.stderr);
+    const line = JSON.parse(r.stdout.trim()) as { source: string; gpus: { uuid: string; utilGpuPct: number; memTotalMiB: number }[]; replicas: { name: string }[]; fleet: { requestsRunning: number } };
+    assert.equal(line.source, 'prometheus');
+    assert.deepEqual(line.gpus.map((g) => [g.uuid, g.utilGpuPct, g.memTotalMiB]), [[dcgm.gpus[0]!.uuid, 37, 143_000], [dcgm.gpus[1]!.uuid, 81, 143_000]]);
+    assert.deepEqual(line.replicas.map((x) => x.name), ['vllm-0', 'vllm-1']);
+    assert.equal(line.fleet.requestsRunning, 0);
+
+    const lost = await cli(['gpu', '--prometheus', prom.url, '--selector', '{namespace="nope"}', '--count', '2', '--interval-ms', '1000']);
+    assert.equal(lost.code, 1);
+    assert.equal(lost.stdout.trim().split('\n').length, 2);
+    const problems = lost.stderr.trim().split('\n');
+    assert.equal(problems.length, 2, lost.stderr);
+    assert.match(problems[0]!, /^completion-lab gpu: No vLLM series/);
+    assert.match(problems[1]!, /^completion-lab gpu: No DCGM GPU series/);
+  });
 });
 
 /** The built CLI (dist/cli.js), as a user runs it. */
