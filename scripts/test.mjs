@@ -11,7 +11,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { repoRoot, testToolsInstalled } from './lib/paths.mjs';
 import { run } from './lib/processes.mjs';
-import { runTier } from './lib/tiers.mjs';
+import * as os from 'node:os';
+import { countProblems, runTier } from './lib/tiers.mjs';
 import { startEngine, prepareWorkspace, completionSettings, removeTemp, killGroupsOnExit } from './lib/harness.mjs';
 
 const tiers = ['unit', 'integration', 'e2e'];
@@ -52,6 +53,10 @@ function addTier(name, r) {
   total.skipped += r.skipped;
   total.failed += r.failed;
   if (r.failed > 0) failures.push(`${name}: ${r.failed} failing`);
+  for (const p of countProblems(name, r)) {
+    total.failed += 1;
+    failures.push(p);
+  }
   if (r.code !== 0 && r.failed === 0) {
     // The tier died before mocha could report a failure (a crash, a timeout, a build error).
     total.failed += 1;
@@ -81,23 +86,35 @@ function compiledTests(dir) {
 async function unit() {
   section('unit tests');
   const files = compiledTests('unit');
-  if (files.length === 0) return console.log('[test] no unit tests in out/test/unit');
-  addTier('unit', await runTier(npx, ['mocha', '--timeout', '60000', ...files], { cwd: repoRoot }));
+  addTier('unit', files.length === 0 ? noTests() : await runTier(npx, ['mocha', '--forbid-only', '--timeout', '60000', ...files], { cwd: repoRoot }));
+}
+
+/** A tier with no compiled test files: zero counts, which countProblems() fails. */
+function noTests() {
+  return { passed: 0, failed: 0, skipped: 0, code: 0, seconds: 0 };
+}
+
+/** Where the extension host's mocha runner writes its counts (test/integration/index.ts). */
+function resultsFile() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'completion-lab-results-'));
+  return path.join(dir, 'results.json');
 }
 
 async function integration() {
   section('integration tests (inside a VS Code extension host)');
-  if (process.env.COMPLETION_LAB_VSCODE === 'electron') return addTier('integration', await integrationElectron());
-  addTier('integration', await runTier(process.execPath, ['test/integration/runInCodeServer.mjs'], { cwd: repoRoot }));
+  const results = resultsFile();
+  const env = { ...process.env, COMPLETION_LAB_TEST_RESULTS: results };
+  if (process.env.COMPLETION_LAB_VSCODE === 'electron') return addTier('integration', await integrationElectron(results));
+  addTier('integration', await runTier(process.execPath, ['test/integration/runInCodeServer.mjs'], { cwd: repoRoot, env, resultsFile: results }));
 }
 
-async function integrationElectron() {
+async function integrationElectron(results) {
   const t0 = Date.now();
   const engine = await startEngine();
   const { dir, workspace } = prepareWorkspace(path.join(repoRoot, 'test', 'integration', 'workspace'), completionSettings(engine.url), 'integration');
   try {
-    const env = { ...process.env, COMPLETION_LAB_TEST_ENGINE_URL: engine.url, COMPLETION_LAB_TEST_WORKSPACE: workspace };
-    const r = await runTier(process.execPath, ['out/test/integration/runElectron.js'], { cwd: repoRoot, env });
+    const env = { ...process.env, COMPLETION_LAB_TEST_ENGINE_URL: engine.url, COMPLETION_LAB_TEST_WORKSPACE: workspace, COMPLETION_LAB_TEST_RESULTS: results };
+    const r = await runTier(process.execPath, ['out/test/integration/runElectron.js'], { cwd: repoRoot, env, resultsFile: results });
     return { ...r, seconds: (Date.now() - t0) / 1000 };
   } finally {
     await engine.stop();
@@ -108,8 +125,7 @@ async function integrationElectron() {
 async function e2e() {
   section('end-to-end tests (packaged extension, code-server, Chromium)');
   const files = compiledTests('e2e');
-  if (files.length === 0) return console.log('[test] no e2e tests in out/test/e2e');
-  addTier('e2e', await runTier(npx, ['mocha', '--timeout', '600000', ...files], { cwd: repoRoot }));
+  addTier('e2e', files.length === 0 ? noTests() : await runTier(npx, ['mocha', '--forbid-only', '--timeout', '600000', ...files], { cwd: repoRoot }));
 }
 
 async function main() {
@@ -126,6 +142,8 @@ async function main() {
   // single tier still runs on what was emitted and only says so.
   section('compile tests (tsc -p tsconfig.test.json)');
   const t0 = Date.now();
+  // From scratch: a test file deleted or renamed in test/ must not live on in out/test.
+  fs.rmSync(path.join(repoRoot, 'out', 'test'), { recursive: true, force: true });
   const tscCode = await run(npx, ['tsc', '-p', 'tsconfig.test.json'], { cwd: repoRoot });
   timings.push(`compile ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   if (tscCode !== 0) console.log('[test] tsc reported type errors (above); running the tests on what it emitted.');

@@ -13,3 +13,15 @@ export function parseCommandArgs<T extends Options>(command: string, args: strin
     throw new CliUsageError(`${first} Run \`completion-lab ${command} --help\`.`);
   }
 }
+
+/** Options that take one string value each, by name (flags are checked by their command). */
+export function stringOptions<K extends string>(...names: K[]): Record<K, { type: 'string' }> {
+  return Object.fromEntries(names.map((n) => [n, { type: 'string' as const }])) as Record<K, { type: 'string' }>;
+}
+
+/** Prints the command's help when `--help` was asked; true then, and the command ends with 0. */
+export function showHelp<T>(parsed: T | 'help', help: string): parsed is 'help' {
+  if (parsed !== 'help') return false;
+  process.stdout.write(help + '\n');
+  return true;
+}

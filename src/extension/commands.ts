@@ -4,17 +4,18 @@ import * as vscode from 'vscode';
 import { listModels } from '../core/client/models';
 import { suggestedProfiles, type ModelProfile } from '../core/profiles';
 import type { RecordStore } from '../core/store/recordStore';
+import type { ApiKeys } from './apiKeys';
 import { config } from './config';
 import { errorText, log, showError } from './log';
 import type { ComparisonArgs } from './comparison';
 import type { ServerManager } from './servers';
 
 export interface CommandDeps {
-  store: () => RecordStore;
+  store: RecordStore;
   servers: ServerManager;
   showPanel: () => void;
   clearCaches: () => void;
-  secrets: vscode.SecretStorage;
+  keys: ApiKeys;
   runComparison: (args?: ComparisonArgs) => Promise<unknown>;
 }
 
@@ -41,7 +42,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     reg('completionLab.clearTraffic', async () => {
       const pick = await vscode.window.showWarningMessage('Delete all recorded completions and traffic of Completion Lab on this machine?', { modal: true }, 'Delete');
       if (pick !== 'Delete') return;
-      await deps.store().clear();
+      await deps.store.clear();
       deps.clearCaches();
       void vscode.window.showInformationMessage('Completion Lab: recorded traffic cleared.');
     }),
@@ -52,7 +53,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
         defaultUri: vscode.Uri.file(`completion-lab-records.json`),
       });
       if (!uri) return;
-      const store = deps.store();
+      const store = deps.store;
       const n = uri.fsPath.toLowerCase().endsWith('.csv') ? await store.exportCsv(uri.fsPath) : await store.exportJson(uri.fsPath);
       void vscode.window.showInformationMessage(`Completion Lab: exported ${n} records to ${uri.fsPath}.`);
     }),
@@ -92,7 +93,7 @@ async function selectModel(deps: CommandDeps): Promise<void> {
   } else if (pick.action === 'add') {
     await addFromServer();
   } else {
-    await setApiKey(profiles, deps.secrets);
+    await setApiKey(profiles, deps.keys);
   }
 }
 
@@ -126,14 +127,12 @@ export async function upsertProfile(profile: ModelProfile, activate: boolean): P
   if (activate) await config.setActiveProfile(profile.name);
 }
 
-async function setApiKey(profiles: ModelProfile[], secrets: vscode.SecretStorage): Promise<void> {
+async function setApiKey(profiles: ModelProfile[], keys: ApiKeys): Promise<void> {
   const pick = await vscode.window.showQuickPick(profiles.map((p) => ({ label: p.name, p })), { title: 'API key for which profile?' });
   if (!pick) return;
   const key = await vscode.window.showInputBox({ title: `API key for ${pick.p.name}`, password: true, prompt: 'Kept in VS Code secret storage, sent only to this profile\'s endpoint. Empty: remove it.' });
   if (key === undefined) return;
-  const name = pick.p.apiKeyName || pick.p.name;
-  if (key) await secrets.store(`completionLab.apiKey.${name}`, key);
-  else await secrets.delete(`completionLab.apiKey.${name}`);
+  await keys.set(pick.p, key);
   void vscode.window.showInformationMessage(`Completion Lab: API key for "${pick.p.name}" ${key ? 'saved' : 'removed'}.`);
 }
 

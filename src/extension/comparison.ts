@@ -19,8 +19,9 @@ export interface ComparisonArgs {
 }
 
 export interface ComparisonDeps {
-  store: () => RecordStore;
-  sampler: () => GpuWindowSource;
+  store: RecordStore;
+  /** None when GPU polling is off. */
+  sampler: () => GpuWindowSource | undefined;
   reportsDir: string;
   apiKeyFor: (p: ModelProfile) => Promise<string | undefined>;
   onReport: (view: ComparisonView) => void;
@@ -28,7 +29,8 @@ export interface ComparisonDeps {
 
 const DEFAULT_CASES = 30;
 
-export async function runComparisonCommand(deps: ComparisonDeps, args: ComparisonArgs = {}): Promise<ComparisonReport | undefined> {
+/** The profiles named in `args`, or those the user picks; undefined when the user gave up. */
+async function chooseProfiles(args: ComparisonArgs): Promise<ModelProfile[] | undefined> {
   const { profiles } = config.profiles();
   let chosen: ModelProfile[];
   if (args.profiles) {
@@ -47,8 +49,13 @@ export async function runComparisonCommand(deps: ComparisonDeps, args: Compariso
     chosen = picks.map((x) => x.p);
   }
   if (chosen.length < 2) throw new Error('Pick at least two profiles to compare.');
+  return chosen;
+}
 
-  const store = deps.store();
+export async function runComparisonCommand(deps: ComparisonDeps, args: ComparisonArgs = {}): Promise<ComparisonReport | undefined> {
+  const chosen = await chooseProfiles(args);
+  if (!chosen) return undefined;
+  const store = deps.store;
   await store.flush().catch(() => undefined);
   const { records } = await store.readAll();
   const selection = await selectCases({
@@ -59,6 +66,7 @@ export async function runComparisonCommand(deps: ComparisonDeps, args: Compariso
   if (selection.cases.length === 0) throw new Error(`Nothing to replay: ${selection.note}`);
   log().info(`Comparison: ${chosen.map((p) => p.name).join(' vs ')} on ${selection.cases.length} cases (${selection.note}).`);
 
+  const sampler = deps.sampler();
   const report = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: 'Completion Lab: comparing models', cancellable: true },
     async (progress, token) => {
@@ -73,7 +81,7 @@ export async function runComparisonCommand(deps: ComparisonDeps, args: Compariso
           // One uncounted request per profile keeps a server's cold start out of the numbers.
           warmupRequests: 1,
           signal: controller.signal,
-          gpuSampler: deps.sampler(),
+          ...(sampler ? { gpuSampler: sampler } : {}),
           apiKeyFor: deps.apiKeyFor,
           onProgress: (done, total, current) => {
             const pct = (done / total) * 100;

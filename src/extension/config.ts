@@ -1,7 +1,14 @@
 // One typed facade over the settings: fresh getters (never cached), and one place that
-// knows which setting changes need what restarted.
+// knows which setting changes need what restarted. Every setting applies at once: the
+// change handler below restarts what reads a setting only when it starts.
 import * as vscode from 'vscode';
+import { TOOL_ORDER } from '../core/gpu/findTool';
+import type { GpuToolChoice } from '../core/gpu/types';
 import { validateProfiles, type ModelProfile } from '../core/profiles';
+
+/** `completionLab.gpu.tool`: a tool, `auto`, or `none` (no GPU polling at all). */
+export type GpuToolSetting = GpuToolChoice | 'none';
+const GPU_TOOL_SETTINGS: readonly GpuToolSetting[] = ['auto', ...TOOL_ORDER, 'none'];
 
 const SECTION = 'completionLab';
 
@@ -22,7 +29,10 @@ export const config = {
   storeMaxBytes: (): number => Math.round(clamp(cfg().get<number>('store.maxSizeMB', 50), 1, 2048) * 1024 * 1024),
   // A 0 here must never become a busy loop: floor at the point where nvidia-smi gains nothing.
   gpuPollMs: (): number => clampInt(cfg().get<number>('gpu.pollIntervalMs', 500), 200, 10000),
-  gpuTool: (): string => cfg().get<string>('gpu.tool', 'auto'),
+  gpuTool: (): GpuToolSetting => {
+    const v = cfg().get<string>('gpu.tool', 'auto');
+    return GPU_TOOL_SETTINGS.find((t) => t === v) ?? 'auto';
+  },
   keptDelayMs: (): number => clampInt(cfg().get<number>('keptTextDelaySeconds', 20), 1, 600) * 1000,
   engineModelPath: (): string => cfg().get<string>('engine.modelPath', ''),
   activeProfileName: (): string => cfg().get<string>('activeProfile', ''),
@@ -30,7 +40,7 @@ export const config = {
     const { profiles, errors } = validateProfiles(cfg().get<unknown>('profiles', []));
     return { profiles, errors };
   },
-  /** The active profile, or undefined with the reason. */
+  /** The active profile, or undefined with the reason. Every use of a profile's settings reads it here. */
   activeProfile: (): { profile?: ModelProfile; errors: string[] } => {
     const { profiles, errors } = config.profiles();
     const name = config.activeProfileName();
@@ -53,15 +63,30 @@ export const config = {
   },
 };
 
-/** What a settings change needs: the change handler fans out by these. */
-export function affected(e: vscode.ConfigurationChangeEvent): { profiles: boolean; gpu: boolean; store: boolean; enabled: boolean } {
-  const a = (k: string) => e.affectsConfiguration(`${SECTION}.${k}`);
-  return {
-    profiles: a('profiles') || a('activeProfile'),
-    gpu: a('gpu'),
-    store: a('store') || a('recording'),
-    enabled: a('enabled'),
-  };
+/**
+ * What must restart when settings change. Settings not named here are read fresh at each
+ * use (enabled, debounceMs, contextTokens, keptTextDelaySeconds, engine.modelPath).
+ */
+export interface SettingsHandlers {
+  /** completionLab.profiles, completionLab.activeProfile: a new connection. */
+  profiles(): void;
+  /** completionLab.gpu.*: a new sampler. */
+  gpu(): void;
+  /** completionLab.store.*, completionLab.recording.*: the store's cap and what it keeps. */
+  store(): void;
+  /** After any change of this extension's settings (the status bar redraws). */
+  any(): void;
+}
+
+export function onSettingsChange(handlers: SettingsHandlers): vscode.Disposable {
+  return vscode.workspace.onDidChangeConfiguration((e) => {
+    if (!e.affectsConfiguration(SECTION)) return;
+    const a = (k: string) => e.affectsConfiguration(`${SECTION}.${k}`);
+    if (a('profiles') || a('activeProfile')) handlers.profiles();
+    if (a('gpu')) handlers.gpu();
+    if (a('store') || a('recording')) handlers.store();
+    handlers.any();
+  });
 }
 
 function clamp(v: number, lo: number, hi: number): number {

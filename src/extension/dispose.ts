@@ -29,8 +29,4 @@ export abstract class Disposable implements vscode.Disposable {
   }
 }
 
-/** A disposable that calls a function once. */
-export function toDisposable(fn: () => void): vscode.Disposable {
-  let done = false;
-  return { dispose: () => { if (!done) { done = true; fn(); } } };
-}
+export { DisposableValue, toDisposable } from '../core/lifecycle/disposable';

@@ -29,7 +29,7 @@ export class LiveStats implements vscode.Disposable {
   /** A finished request (any outcome): feeds last / p50 when it produced timings. */
   add(record: CompletionRecord): void {
     this.requestsMade++;
-    if (record.ttftMs !== undefined) {
+    if (record.timings?.ttftMs !== undefined) {
       this.recent.push(record);
       if (this.recent.length > KEEP) this.recent.shift();
     }
@@ -62,7 +62,7 @@ export class LiveStats implements vscode.Disposable {
   }
 
   ttft(q: number): number | undefined {
-    return percentileOf(this.recent.map((r) => r.ttftMs!).filter((v) => v !== undefined), q);
+    return percentileOf(this.recent.map((r) => r.timings?.ttftMs).filter((v) => v !== undefined), q);
   }
 
   get count(): number {

@@ -5,19 +5,18 @@
 // goes to the status bar and the log.
 import * as crypto from 'node:crypto';
 import * as vscode from 'vscode';
+import { DEFAULT_KEY_WINDOW, type KeyWindow } from '../core/cache/cacheKey';
 import { CompletionCache } from '../core/cache/completionCache';
 import { ClientError } from '../core/client/errors';
 import { completeAt } from '../core/pipeline/completeAt';
 import type { CompletionRecord, Outcome } from '../core/store/record';
+import type { ActiveProfile } from './activeProfile';
 import { config } from './config';
 import { Disposable } from './dispose';
-import type { LiveStats } from './liveStats';
 import { errorText, log } from './log';
 import { ACCEPT_COMMAND, type OutcomeTracker } from './outcomes';
-import type { ServerConnection } from './serverConnection';
-
-/** Chars of prefix kept as the cache key: enough to tell places apart, cheap to compare. */
-const CACHE_PREFIX_CHARS = 2000;
+import type { RequestSpan, Recorder } from './recorder';
+import type { Connected } from './serverConnection';
 
 interface InFlight {
   controller: AbortController;
@@ -26,13 +25,20 @@ interface InFlight {
 }
 
 export interface ProviderDeps {
-  connection: () => ServerConnection | undefined;
-  stats: LiveStats;
+  /** The active profile: its connection and its API key. */
+  active: () => ActiveProfile | undefined;
   outcomes: OutcomeTracker;
-  record: (r: CompletionRecord) => void;
-  apiKey: () => Promise<string | undefined>;
-  /** GPU numbers over a request's lifetime, when a sampler is running. */
-  gpuWindow: (t0: number, t1: number, firstTokenTs?: number) => CompletionRecord['gpu'] | undefined;
+  /** Every request that reached the server leaves one record through it. */
+  recorder: Recorder;
+}
+
+/** Where in which document a request was made. */
+interface Spot {
+  doc: vscode.TextDocument;
+  pos: vscode.Position;
+  text: string;
+  offset: number;
+  keystrokeAt: number;
 }
 
 export class CompletionProvider extends Disposable implements vscode.InlineCompletionItemProvider {
@@ -67,17 +73,15 @@ export class CompletionProvider extends Disposable implements vscode.InlineCompl
     token: vscode.CancellationToken,
   ): Promise<vscode.InlineCompletionItem[] | undefined> {
     if (!config.enabled()) return undefined;
-    const conn = this.deps.connection();
-    if (!conn) return undefined;
-    const key = doc.uri.toString();
+    const active = this.deps.active();
+    if (!active) return undefined;
+    const conn = active.connection;
     const offset = doc.offsetAt(pos);
     const text = doc.getText();
-    const line = doc.lineAt(pos.line).text;
-    const lineSuffix = line.slice(pos.character);
-    const prefixTail = text.slice(Math.max(0, offset - CACHE_PREFIX_CHARS), offset);
+    const key = doc.uri.toString();
 
     // Typing through a suggestion: the rest is shown at once, no request.
-    const hit = this.cache.lookup(prefixTail, lineSuffix);
+    const hit = this.cache.lookup(key, text, offset);
     if (hit) {
       this.cacheHits++;
       this.deps.outcomes.shown(doc, offset - hit.typed, hit.entry.text, hit.entry.recordId);
@@ -85,15 +89,19 @@ export class CompletionProvider extends Disposable implements vscode.InlineCompl
     }
     if (conn.backingOff) return undefined;
 
-    const keystrokeAt = this.lastChange.get(key) ?? Date.now();
+    const keystrokeAt = this.lastChange.get(doc.uri.toString()) ?? Date.now();
     const wait = config.debounceMs() - (Date.now() - keystrokeAt);
     if (wait > 0) await sleep(wait);
     if (token.isCancellationRequested) return undefined;
 
     const server = await conn.connect();
     if (!server || token.isCancellationRequested) return undefined;
+    return this.request({ doc, pos, text, offset, keystrokeAt }, active, server, token);
+  }
 
-    // One request per editor: the newer one wins, the older one is aborted on the server.
+  /** One request per editor: the newer one wins, the older one is aborted on the server. */
+  private async request(spot: Spot, active: ActiveProfile, server: Connected, token: vscode.CancellationToken): Promise<vscode.InlineCompletionItem[] | undefined> {
+    const key = spot.doc.uri.toString();
     const previous = this.inFlight.get(key);
     if (previous) {
       previous.superseded = true;
@@ -104,72 +112,61 @@ export class CompletionProvider extends Disposable implements vscode.InlineCompl
     const sub = token.onCancellationRequested(() => flight.controller.abort());
 
     const started = Date.now();
-    const base = this.baseRecord(doc, server.effective, started, started - keystrokeAt);
+    const base = this.baseRecord(spot.doc, server.effective, started, started - spot.keystrokeAt);
     let outcome: Outcome = 'failed';
     let record: CompletionRecord = base;
+    let span: RequestSpan | undefined;
     try {
       this.requests++;
-      const apiKey = await this.deps.apiKey();
       const out = await completeAt({
-        text,
-        offset,
-        languageId: doc.languageId,
-        profile: server.profile,
-        server: { modelId: server.served.id, root: server.served.root, maxModelLen: server.served.maxModelLen },
+        text: spot.text,
+        offset: spot.offset,
+        languageId: spot.doc.languageId,
+        resolved: server,
         budgetTokens: config.contextTokens(),
         signal: flight.controller.signal,
-        apiKey,
+        apiKey: await active.apiKey(),
       });
       const t = out.result.timings;
-      record = {
-        ...base,
-        prefix: out.context.prefix,
-        suffix: out.context.suffix,
-        promptTokens: out.context.promptTokens ?? t.promptTokens,
-        ttftMs: t.ttftMs,
-        e2eMs: t.e2eMs,
-        tpotMs: t.tpotMs,
-        decodeTokensPerSec: t.decodeTokensPerSec,
-        outputTokens: t.outputTokens,
-      };
+      record = { ...base, prefix: out.context.prefix, suffix: out.context.suffix, promptTokens: out.context.promptTokens ?? t.promptTokens, timings: t };
       const wallT0 = out.result.marks.wallT0;
-      const firstTokenTs = t.ttftMs !== undefined ? wallT0 + t.ttftMs : undefined;
-      const gpu = this.deps.gpuWindow(wallT0, wallT0 + (t.e2eMs ?? 0), firstTokenTs);
-      if (gpu) record.gpu = gpu;
-      conn.reportSuccess();
-      if (token.isCancellationRequested || flight.superseded) {
-        // Finished, but the editor no longer wants it: keep it for typing through.
-        outcome = flight.superseded ? 'superseded' : 'cancelled';
-        if (out.text) this.cache.add({ prefix: prefixTail, lineSuffix, text: out.text, recordId: base.id });
-        return undefined;
-      }
-      if (!out.text) {
-        outcome = 'empty';
-        return undefined;
-      }
-      outcome = 'shown';
-      record.shownText = out.text;
-      record.timeToShownMs = Date.now() - started;
-      this.cache.add({ prefix: prefixTail, lineSuffix, text: out.text, recordId: base.id });
-      this.deps.outcomes.shown(doc, offset, out.text, base.id);
-      return [this.item(out.text, pos, base.id)];
+      span = { t0: wallT0, t1: wallT0 + (t.e2eMs ?? 0), ...(t.ttftMs !== undefined ? { firstTokenTs: wallT0 + t.ttftMs } : {}) };
+      active.connection.reportSuccess();
+      // The cache key covers what the model saw (and what post-processing read after the cursor).
+      const keyWindow = { before: out.context.prefix.length, after: Math.max(out.context.suffix.length, DEFAULT_KEY_WINDOW.after) };
+      const shown = this.answer(spot, out.text, base.id, keyWindow, token.isCancellationRequested || flight.superseded ? (flight.superseded ? 'superseded' : 'cancelled') : undefined);
+      outcome = shown.outcome;
+      if (outcome === 'shown') record = { ...record, shownText: out.text, timeToShownMs: Date.now() - started };
+      return shown.items;
     } catch (err) {
       if (err instanceof ClientError && err.kind === 'aborted') {
         outcome = flight.superseded ? 'superseded' : 'cancelled';
       } else {
         outcome = 'failed';
         record = { ...record, error: errorText(err) };
-        conn.reportFailure(err);
+        active.connection.reportFailure(err);
       }
       return undefined;
     } finally {
       sub.dispose();
       if (this.inFlight.get(key) === flight) this.inFlight.delete(key);
       record = { ...record, outcome };
-      this.deps.record(record);
-      this.deps.stats.add(record);
-      log().debug(`completion ${record.id}: ${outcome}, TTFT ${record.ttftMs?.toFixed(0) ?? '-'} ms, ${record.outputTokens ?? '-'} tokens`);
+      this.deps.recorder.record(record, span);
+      log().debug(`completion ${record.id}: ${outcome}, TTFT ${record.timings?.ttftMs?.toFixed(0) ?? '-'} ms, ${record.timings?.outputTokens ?? '-'} tokens`);
     }
+  }
+
+  /** What a finished request shows; one the editor no longer wants is kept for typing through. */
+  private answer(spot: Spot, text: string | undefined, recordId: string, keyWindow: KeyWindow, unwanted: 'superseded' | 'cancelled' | undefined): { outcome: Outcome; items?: vscode.InlineCompletionItem[] } {
+    const add = () => this.cache.add(spot.doc.uri.toString(), spot.text, spot.offset, text ?? '', recordId, keyWindow);
+    if (unwanted) {
+      if (text) add();
+      return { outcome: unwanted };
+    }
+    if (!text) return { outcome: 'empty' };
+    add();
+    this.deps.outcomes.shown(spot.doc, spot.offset, text, recordId);
+    return { outcome: 'shown', items: [this.item(text, spot.pos, recordId)] };
   }
 
   private item(text: string, pos: vscode.Position, recordId: string): vscode.InlineCompletionItem {
@@ -186,7 +183,7 @@ export class CompletionProvider extends Disposable implements vscode.InlineCompl
   ): CompletionRecord {
     const rel = vscode.workspace.asRelativePath(doc.uri, false);
     return {
-      v: 1,
+      v: 2,
       kind: 'completion',
       id: crypto.randomUUID(),
       ts,

@@ -1,19 +1,19 @@
 // What the active profile's server serves (model id, max_model_len), and whether it is
 // reachable. Failures back off (1 s doubling to 30 s): while backing off the provider
 // answers empty at once, so typing never waits on a dead server and no toast storm starts.
-import { listModels, type ServedModel } from '../core/client/models';
+import { listModels, pickServedModel } from '../core/client/models';
 import { ClientError } from '../core/client/errors';
-import { resolveProfile, type EffectiveProfile, type ModelProfile } from '../core/profiles';
+import { resolveFor, type ResolvedProfile } from '../core/pipeline/completeAt';
+import type { ModelProfile } from '../core/profiles';
 import { errorText, log } from './log';
 import type { LiveStats } from './liveStats';
 
 const BACKOFF_START_MS = 1000;
 const BACKOFF_MAX_MS = 30_000;
 
-export interface Connected {
+/** The profile resolved against its server, once per connection. */
+export interface Connected extends ResolvedProfile {
   profile: ModelProfile;
-  effective: EffectiveProfile;
-  served: ServedModel;
 }
 
 export class ServerConnection {
@@ -50,23 +50,14 @@ export class ServerConnection {
     const p = this.profile;
     try {
       const models = await listModels(p.endpoint, { timeoutMs: 5000, apiKey: await this.apiKey() });
-      let served: ServedModel | undefined;
-      if (p.model) {
-        served = models.find((m) => m.id === p.model);
-        if (!served) {
-          const names = models.map((m) => m.id).join(', ') || 'none';
-          this.fail(`Profile "${p.name}": the server at ${p.endpoint} does not serve "${p.model}" (it serves: ${names}). Fix "model" in the profile.`, 'error');
-          return undefined;
-        }
-      } else if (models.length === 1) {
-        served = models[0];
-      } else {
-        const names = models.map((m) => m.id).join(', ') || 'none';
-        this.fail(`Profile "${p.name}": the server at ${p.endpoint} serves ${models.length} models (${names}); set "model" in the profile.`, 'error');
+      let served;
+      try {
+        served = pickServedModel(models, p.model, p.endpoint, `"model" in profile "${p.name}"`);
+      } catch (err) {
+        this.fail(`Profile "${p.name}": ${errorText(err)}`, 'error');
         return undefined;
       }
-      const effective = resolveProfile(p, { id: served!.id, root: served!.root, maxModelLen: served!.maxModelLen });
-      this.info = { profile: p, effective, served: served! };
+      const { effective } = (this.info = { profile: p, ...resolveFor(p, served) });
       this.failures = 0;
       this.retryAt = 0;
       const warnings = effective.warnings.join(' ');
@@ -75,11 +66,11 @@ export class ServerConnection {
       this.stats.setServer({
         kind: effective.warnings.length ? 'error' : 'ok',
         endpoint: p.endpoint,
-        model: served!.id,
-        maxModelLen: served!.maxModelLen,
+        model: served.id,
+        maxModelLen: served.maxModelLen,
         message: effective.warnings.length ? effective.warnings[0] : undefined,
       });
-      log().info(`Connected to ${p.endpoint}: model ${served!.id}, max_model_len ${served!.maxModelLen ?? 'unknown'}, template ${effective.template}.`);
+      log().info(`Connected to ${p.endpoint}: model ${served.id}, max_model_len ${served.maxModelLen ?? 'unknown'}, template ${effective.template}.`);
       return this.info;
     } catch (err) {
       this.reportFailure(err);

@@ -56,8 +56,8 @@ export function renderStatus(state: StatusState): StatusView {
       const f = state.base;
       const last = f.last;
       const gpu = servingGpu(f.gpu);
-      const parts = [`$(pulse) TTFT ${ms(last?.ttftMs)}`, `p50 ${ms(f.p50)}`];
-      if (last?.decodeTokensPerSec !== undefined) parts.push(`${num(last.decodeTokensPerSec)} tok/s`);
+      const parts = [`$(pulse) TTFT ${ms(last?.timings?.ttftMs)}`, `p50 ${ms(f.p50)}`];
+      if (last?.timings?.decodeTokensPerSec !== undefined) parts.push(`${num(last.timings?.decodeTokensPerSec)} tok/s`);
       if (gpu && gpu.memUsedMiB !== null && gpu.memTotalMiB !== null) parts.push(`VRAM ${gib(gpu.memUsedMiB)}/${gib(gpu.memTotalMiB)} GiB`);
       const lines: string[] = [];
       if (state.kind === 'degraded') lines.push(`$(warning) ${state.message}`, '');
@@ -65,11 +65,11 @@ export function renderStatus(state: StatusState): StatusView {
       if (last) {
         lines.push(
           '| last completion | |', '| --- | --- |',
-          `| TTFT | ${ms(last.ttftMs)} |`,
-          `| end to end | ${ms(last.e2eMs)} |`,
-          `| time per output token | ${ms(last.tpotMs)} |`,
-          `| decode speed | ${num(last.decodeTokensPerSec, 1)} tok/s |`,
-          `| tokens in / out | ${num(last.promptTokens)} / ${num(last.outputTokens)} |`,
+          `| TTFT | ${ms(last.timings?.ttftMs)} |`,
+          `| end to end | ${ms(last.timings?.e2eMs)} |`,
+          `| time per output token | ${ms(last.timings?.tpotMs)} |`,
+          `| decode speed | ${num(last.timings?.decodeTokensPerSec, 1)} tok/s |`,
+          `| tokens in / out | ${num(last.promptTokens)} / ${num(last.timings?.outputTokens)} |`,
           `| keystroke → request | ${ms(last.keystrokeToRequestMs)} |`,
           `| outcome | ${last.outcome} |`, '',
         );

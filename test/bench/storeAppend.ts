@@ -11,7 +11,7 @@ function record(i: number): CompletionRecord {
     v: 1, kind: 'completion', id: `bench-${i}`, ts: Date.now(), profile: i % 2 ? 'qwen' : 'r1-distill', model: 'm',
     endpoint: 'http://127.0.0.1:8000', template: 'qwen-fim', languageId: 'typescript', pathHash: '0123456789abcdef',
     prefix: 'export function add(a: number, b: number): number {\n  return '.repeat(8), suffix: '\n}\n',
-    promptTokens: 180, ttftMs: 40 + (i % 50), e2eMs: 300, tpotMs: 8, decodeTokensPerSec: 120, outputTokens: 32,
+    promptTokens: 180, timings: { ttftMs: 40 + (i % 50), e2eMs: 300, tpotMs: 8, decodeTokensPerSec: 120, outputTokens: 32 },
     timeToShownMs: 320, shownText: 'a + b;', outcome: 'shown',
   };
 }

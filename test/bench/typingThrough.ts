@@ -3,8 +3,9 @@
 // through the whole pipeline (context, tokenizer, engine, post-processing), measured in one
 // run against the same embedded engine. Prints tables only.
 import { performance } from 'node:perf_hooks';
+import { DEFAULT_KEY_WINDOW } from '../../src/core/cache/cacheKey';
 import { CompletionCache } from '../../src/core/cache/completionCache';
-import { completeAt } from '../../src/core/pipeline/completeAt';
+import { completeAt, resolveFor } from '../../src/core/pipeline/completeAt';
 import { percentileOf } from '../../src/core/stats/describe';
 import { startEngine } from '../support/engine';
 
@@ -21,25 +22,27 @@ async function main(): Promise<void> {
     const file = Array.from({ length: 400 }, (_, i) => `def f${i}(x):\n    return x * ${i}\n`).join('\n');
     const text = `${file}\ndef g(x):\n    `;
     const profile = { name: 'bench', endpoint: engine.url, template: 'qwen-fim' as const, maxTokens: 16 };
-    const server = { modelId: engine.model, maxModelLen: engine.maxModelLen };
+    const resolved = resolveFor(profile, { id: engine.model, maxModelLen: engine.maxModelLen });
 
     // Warm the tokenizer and the connection once.
-    await completeAt({ text, offset: text.length, languageId: 'python', profile, server, budgetTokens: 1536 });
+    await completeAt({ text, offset: text.length, languageId: 'python', resolved, budgetTokens: 1536 });
 
     const fresh: number[] = [];
     const cached: number[] = [];
     const cache = new CompletionCache();
     for (let i = 0; i < N; i++) {
       const t0 = performance.now();
-      const out = await completeAt({ text, offset: text.length, languageId: 'python', profile, server, budgetTokens: 1536, seed: i });
+      const out = await completeAt({ text, offset: text.length, languageId: 'python', resolved, budgetTokens: 1536, seed: i });
       fresh.push(performance.now() - t0);
       const suggestion = out.text ?? 'return x + 1';
-      const prefix = text.slice(-2000);
-      cache.add({ prefix, lineSuffix: '', text: suggestion, recordId: String(i) });
+      // Keyed as the provider keys it: the anchor and the text the model saw around it.
+      const keyWindow = { before: out.context.prefix.length, after: Math.max(out.context.suffix.length, DEFAULT_KEY_WINDOW.after) };
+      cache.add('bench.py', text, text.length, suggestion, String(i), keyWindow);
       // The user types the first characters of the suggestion, one at a time.
       for (let k = 1; k < Math.min(6, suggestion.length); k++) {
+        const typed = text + suggestion.slice(0, k);
         const t1 = performance.now();
-        const hit = cache.lookup((text + suggestion.slice(0, k)).slice(-2000 - k), '');
+        const hit = cache.lookup('bench.py', typed, typed.length);
         cached.push(performance.now() - t1);
         if (!hit) throw new Error('expected a cache hit while typing through');
       }

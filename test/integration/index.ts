@@ -8,7 +8,7 @@ import Mocha from 'mocha';
 
 export async function run(): Promise<void> {
   markReporterOutput(process.env.COMPLETION_LAB_TEST_CONSOLE_MARK);
-  const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', color: false, timeout: 60000 });
+  const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', color: false, timeout: 60000, forbidOnly: true });
   const grep = process.env.COMPLETION_LAB_TEST_GREP;
   if (grep) mocha.grep(grep);
   const suiteDir = path.join(__dirname, 'suite');
@@ -18,7 +18,14 @@ export async function run(): Promise<void> {
     .sort();
   for (const f of files) mocha.addFile(path.join(suiteDir, f));
   await new Promise<void>((resolve, reject) => {
-    mocha.run((failures) => (failures > 0 ? reject(new Error(`${failures} integration test(s) failed.`)) : resolve()));
+    const runner = mocha.run((failures) => {
+      // The counts go to the runner as a file written before the host is told to exit, so
+      // nothing depends on console lines arriving in time.
+      const results = process.env.COMPLETION_LAB_TEST_RESULTS;
+      if (results) fs.writeFileSync(results, JSON.stringify({ passed: runner.stats?.passes ?? 0, failed: runner.stats?.failures ?? failures, pending: runner.stats?.pending ?? 0 }));
+      if (failures > 0) reject(new Error(`${failures} integration test(s) failed.`));
+      else resolve();
+    });
   });
 }
 

@@ -253,7 +253,7 @@ describe('compare: runner against two real embedded engines', function () {
       assert.ok(p.ttftMs.p50! > 0, `${p.name}: TTFT p50`);
       assert.ok(p.e2eMs.p50! >= p.ttftMs.p50!, `${p.name}: E2E >= TTFT`);
       assert.equal(p.ttftMs.count, 6);
-      assert.ok(p.results.every((r) => r.outputTokens === 8), `${p.name}: every request ran to maxTokens`);
+      assert.ok(p.results.every((r) => r.timings?.outputTokens === 8), `${p.name}: every request ran to maxTokens`);
       assert.equal(p.outputTokens, 48);
       assert.ok(p.throughputTokensPerSec! > 0);
       assert.ok(p.exactMatchRate! >= 0 && p.exactMatchRate! <= 1);
@@ -274,7 +274,7 @@ describe('compare: runner against two real embedded engines', function () {
     assert.match(md, /Winner, TTFT p50 \(lowest\): (fim|prefix-1thread|tie: fim, prefix-1thread)\n/);
     assert.match(md, /## Server side/);
     const back = JSON.parse(toJson(report)) as ComparisonReport;
-    assert.equal(back.profiles[1]!.results[5]!.outputTokens, 8);
+    assert.equal(back.profiles[1]!.results[5]!.timings?.outputTokens, 8);
   });
 
   it('warm-up requests reach the server but stay out of the counted window', async () => {
@@ -333,7 +333,7 @@ describe('compare: runner against two real embedded engines', function () {
     assert.equal(long!.count, 2, 'the two finished requests are kept');
     assert.equal(long!.cancelledRequests, 1);
     assert.deepEqual(long!.results.map((r) => r.status), ['ok', 'ok', 'cancelled']);
-    assert.ok(long!.results.slice(0, 2).every((r) => r.outputTokens === 256));
+    assert.ok(long!.results.slice(0, 2).every((r) => r.timings?.outputTokens === 256));
     assert.deepEqual([never!.status, never!.results.length], ['cancelled', 0]);
     assert.match(toMarkdown(report), /\*\*Cancelled\*\*/);
     await sleep(300);

@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { completeAt } from '../../src/core/pipeline';
+import { completeAt, resolveFor } from '../../src/core/pipeline';
 import { repoRoot, startEngine, type StartedEngine } from '../support/engine';
 
 interface CliRun {
@@ -122,6 +122,24 @@ describe('complete: CLI and pipeline against the real embedded engine', function
     assert.match(usage.stderr, /--line is required/);
   });
 
+  it('a file starting with an empty line answers at every line (CLI and completeAt)', async () => {
+    const file = path.join(dir, 'leading-newline.py');
+    const text = '\nimport os\n';
+    fs.writeFileSync(file, text);
+    for (const template of ['qwen-fim', 'prefix-only']) {
+      const out = parseOne(await cli(['--endpoint', engine.url, '--file', file, '--line', '2', '--column', '10', '--template', template, '--max-tokens', '4']));
+      assert.equal(out.timings.outputTokens, 4, `${template}: the engine answered`);
+      assert.equal(out.serverPromptTokens, out.promptTokens);
+    }
+    const resolved = resolveFor({ name: 't', endpoint: engine.url, template: 'qwen-fim', maxTokens: 2 }, { id: engine.model, maxModelLen: engine.maxModelLen });
+    for (let offset = 0; offset <= text.length; offset++) {
+      const r = await completeAt({ text, offset, languageId: 'python', resolved, budgetTokens: 256 });
+      assert.equal(r.context.prefix, text.slice(0, offset));
+      assert.equal(r.context.suffix, text.slice(offset));
+      assert.equal(r.result.timings.outputTokens, 2);
+    }
+  });
+
   it('server unreachable: one line, exit 1', async () => {
     const file = path.join(dir, 'small.py');
     const stopped = await startEngine();
@@ -158,8 +176,7 @@ describe('complete: <think> from the model is never shown', function () {
         text,
         offset: text.indexOf('    return'),
         languageId: 'python',
-        profile: { name: 'think', endpoint: engine.url, template: 'prefix-only', maxTokens: 12 },
-        server: { modelId: engine.model, maxModelLen: engine.maxModelLen },
+        resolved: resolveFor({ name: 'think', endpoint: engine.url, template: 'prefix-only', maxTokens: 12 }, { id: engine.model, maxModelLen: engine.maxModelLen }),
         budgetTokens: 512,
       });
       assert.ok(res.raw.includes('<think>'));

@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import type { CompletionRequest, CompletionResult } from '../../src/core/client/types';
 import { countTokens } from '../../src/core/context';
-import { completeAt, languageIdForFile, offsetAt } from '../../src/core/pipeline';
+import { completeAt, languageIdForFile, offsetAt, resolveFor } from '../../src/core/pipeline';
 
 function answering(text: string, sent: CompletionRequest[]) {
   return async (req: CompletionRequest): Promise<CompletionResult> => {
@@ -29,8 +29,7 @@ describe('pipeline: completeAt', () => {
       text: file,
       offset,
       languageId: 'python',
-      profile: { name: 'q', endpoint: 'http://h:8000', template: 'auto' },
-      server: { modelId: 'Qwen/Qwen2.5-Coder-1.5B', maxModelLen: 4096 },
+      resolved: resolveFor({ name: 'q', endpoint: 'http://h:8000', template: 'auto' }, { id: 'Qwen/Qwen2.5-Coder-1.5B', maxModelLen: 4096 }),
       budgetTokens: 1536,
       client: answering('return math.pi * r * r\n\nprint(area(3))<|endoftext|>', sent),
     });
@@ -55,8 +54,7 @@ describe('pipeline: completeAt', () => {
       text: file,
       offset,
       languageId: 'python',
-      profile: { name: 'r', endpoint: 'http://h:8000', template: 'auto', maxTokens: 32 },
-      server: { modelId: 'r1', root: 'deepseek-ai/DeepSeek-R1-Distill-Qwen-1.5B' },
+      resolved: resolveFor({ name: 'r', endpoint: 'http://h:8000', template: 'auto', maxTokens: 32 }, { id: 'r1', root: 'deepseek-ai/DeepSeek-R1-Distill-Qwen-1.5B' }),
       budgetTokens: 1536,
       client: answering('<think>\nThe area of a circle.\n</think>\n\nreturn math.pi * r ** 2', sent),
     });
@@ -74,10 +72,8 @@ describe('pipeline: completeAt', () => {
       text: file,
       offset,
       languageId: 'python',
-      profile: { name: 'r', endpoint: 'http://h:8000', template: 'auto' },
-      server: { modelId: 'deepseek-ai/DeepSeek-R1-Distill-Qwen-1.5B' },
+      resolved: resolveFor({ name: 'r', endpoint: 'http://h:8000', template: 'auto' }, { id: 'deepseek-ai/DeepSeek-R1-Distill-Qwen-1.5B' }, { template: 'qwen-fim', maxTokens: 8, temperature: 0 }),
       budgetTokens: 1536,
-      overrides: { template: 'qwen-fim', maxTokens: 8, temperature: 0 },
       client: answering('x', sent),
     });
     assert.ok(sent[0]!.prompt.startsWith('<|fim_prefix|>'));
@@ -94,8 +90,7 @@ describe('pipeline: completeAt', () => {
         text: file,
         offset,
         languageId: 'python',
-        profile: { name: 'q', endpoint: 'http://h:8000', template: 'auto' },
-        server: { modelId: 'Qwen/Qwen2.5-1.5B' },
+        resolved: resolveFor({ name: 'q', endpoint: 'http://h:8000', template: 'auto' }, { id: 'Qwen/Qwen2.5-1.5B' }),
         budgetTokens: 256,
         signal: ac.signal,
         client: async (req) => {

@@ -32,11 +32,11 @@ describe('stats: descriptive numbers (hand-computed, numpy-compatible)', () => {
 describe('stats: summarize records per profile', () => {
   const base = { v: 1 as const, kind: 'completion' as const, model: 'm', endpoint: 'e', template: 't', languageId: 'py', pathHash: 'h' };
   const records: CompletionRecord[] = [
-    { ...base, id: 'a1', profile: 'A', ts: 0, ttftMs: 100, e2eMs: 500, tpotMs: 10, decodeTokensPerSec: 100, outputTokens: 41, outcome: 'accepted' },
-    { ...base, id: 'a2', profile: 'A', ts: 1000, ttftMs: 300, e2eMs: 1000, tpotMs: 20, decodeTokensPerSec: 50, outputTokens: 36, outcome: 'rejected' },
-    { ...base, id: 'a3', profile: 'A', ts: 2000, ttftMs: 200, e2eMs: 1000, tpotMs: 30, decodeTokensPerSec: 40, outputTokens: 23, outcome: 'partial', acceptedChars: 4 },
+    { ...base, id: 'a1', profile: 'A', ts: 0, timings: { ttftMs: 100, e2eMs: 500, tpotMs: 10, decodeTokensPerSec: 100, outputTokens: 41 }, outcome: 'accepted' },
+    { ...base, id: 'a2', profile: 'A', ts: 1000, timings: { ttftMs: 300, e2eMs: 1000, tpotMs: 20, decodeTokensPerSec: 50, outputTokens: 36 }, outcome: 'rejected' },
+    { ...base, id: 'a3', profile: 'A', ts: 2000, timings: { ttftMs: 200, e2eMs: 1000, tpotMs: 30, decodeTokensPerSec: 40, outputTokens: 23 }, outcome: 'partial', acceptedChars: 4 },
     { ...base, id: 'a4', profile: 'A', ts: 2500, outcome: 'failed', error: 'HTTP 500' },
-    { ...base, id: 'b1', profile: 'B', ts: 0, ttftMs: 50, e2eMs: 250, outputTokens: 10, outcome: 'cancelled' },
+    { ...base, id: 'b1', profile: 'B', ts: 0, timings: { ttftMs: 50, e2eMs: 250, outputTokens: 10 }, outcome: 'cancelled' },
   ];
 
   it('computes counts, failure rate, distributions, acceptance, throughput and goodput', () => {

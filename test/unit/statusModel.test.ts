@@ -16,7 +16,7 @@ describe('status bar text', () => {
     const gpus = parseGpuCsv(fs.readFileSync(path.join(fixtures, 'h200-load.csv'), 'utf8')).map((r) => r.reading);
     const view = renderStatus({
       kind: 'serving',
-      base: { profile: 'qwen', model: 'Qwen/Qwen2.5-Coder-1.5B', last: record({ ttftMs: 42.4, e2eMs: 300, decodeTokensPerSec: 181.2, outputTokens: 48 }), p50: 55, p90: 90, count: 10, gpu: { ts: 0, gpus, processes: [] }, gpuState: { kind: 'running' }, server: { kind: 'ok' } },
+      base: { profile: 'qwen', model: 'Qwen/Qwen2.5-Coder-1.5B', last: record({ timings: { ttftMs: 42.4, e2eMs: 300, decodeTokensPerSec: 181.2, outputTokens: 48 } }), p50: 55, p90: 90, count: 10, gpu: { ts: 0, gpus, processes: [] }, gpuState: { kind: 'running' }, server: { kind: 'ok' } },
     });
     assert.equal(view.text, '$(pulse) TTFT 42 ms · p50 55 ms · 181 tok/s · VRAM 4.6/140.4 GiB');
     assert.match(view.tooltip, /\| decode speed \| 181\.2 tok\/s \|/);

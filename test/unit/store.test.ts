@@ -19,8 +19,7 @@ function rec(i: number, extra: Partial<CompletionRecord> = {}): CompletionRecord
     pathHash: 'abcd',
     prefix: `def f${i}(x):\n    return `,
     suffix: '',
-    ttftMs: 10 + i,
-    outputTokens: 5,
+    timings: { ttftMs: 10 + i, outputTokens: 5 },
     outcome: 'shown',
     ...extra,
   };
@@ -204,7 +203,7 @@ describe('RecordStore', () => {
     const raw = fs.readdirSync(dir).map((n) => fs.readFileSync(path.join(dir, n), 'utf8')).join('');
     assert.ok(!raw.includes('def f2') && !raw.includes('kept') && !/"(prefix|suffix|shownText|keptText)"/.test(raw), raw);
     const [r] = (await timingsOnly.readAll()).records;
-    assert.equal(r!.ttftMs, 12);
+    assert.equal(r!.timings?.ttftMs, 12);
     assert.equal(r!.outcome, 'accepted');
     assert.equal(r!.prefix, undefined);
     assert.equal(r!.keptText, undefined);

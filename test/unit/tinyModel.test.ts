@@ -6,8 +6,8 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { readGgufHeader } from '../../src/core/engine/ggufHeader';
-import { ensureTinyModel, tinyModelFileName, writeTinyModel } from '../../src/core/engine/tinyModel';
+import { readGgufHeader } from '../../src/core/testModel/ggufHeader';
+import { ensureTinyModel, tinyModelFileName, writeTinyModel } from '../../src/core/testModel/tinyModel';
 import { repoRoot, startEngine } from '../support/engine';
 
 const sha256 = (file: string): string => crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');

@@ -14,7 +14,7 @@ import { prometheusBaseUrl } from '../../core/prometheus/client';
 import { runFleetComparison, type FleetArgs } from './compareFleet';
 import { validateProfiles, type ModelProfile } from '../../core/profiles';
 import { CliUsageError } from '../usage';
-import { parseCommandArgs } from '../args';
+import { parseCommandArgs, showHelp, stringOptions } from '../args';
 
 const HELP = `Usage: completion-lab compare --profile NAME=URL[,key=value...] --profile ... [options]
 
@@ -102,14 +102,7 @@ function parse(args: string[]): CompareArgs | 'help' {
   const values: Record<string, string | boolean | string[] | undefined> = parseCommandArgs('compare', args, {
     help: { type: 'boolean', short: 'h' },
     profile: { type: 'string', multiple: true },
-    records: { type: 'string' },
-    workspace: { type: 'string' },
-    count: { type: 'string' },
-    concurrency: { type: 'string' },
-    warmup: { type: 'string' },
-    seed: { type: 'string' },
-    budget: { type: 'string' },
-    'ttft-slo-ms': { type: 'string' },
+    ...stringOptions('records', 'workspace', 'count', 'concurrency', 'warmup', 'seed', 'budget', 'ttft-slo-ms'),
     json: { type: 'boolean' },
     gpu: { type: 'boolean' },
     out: { type: 'string' },
@@ -207,10 +200,7 @@ function isDir(p: string): boolean {
 
 export async function run(args: string[]): Promise<number> {
   const a = parse(args);
-  if (a === 'help') {
-    process.stdout.write(HELP + '\n');
-    return 0;
-  }
+  if (showHelp(a, HELP)) return 0;
   const cases = await loadCases(a);
   const apiKey = process.env['COMPLETION_LAB_API_KEY'] || undefined;
   const controller = new AbortController();

@@ -3,16 +3,15 @@
 // one JSON object. Exit 2: usage (bad flag, missing file, position out of range);
 // exit 1: the server (unreachable, error answer).
 import * as fs from 'node:fs';
-import { apiUrl } from '../../core/client/endpoint';
 import { ClientError } from '../../core/client/errors';
-import { getJson } from '../../core/client/getJson';
+import { listModels, pickServedModel } from '../../core/client/models';
 import { ContextError } from '../../core/context/buildContext';
-import { completeAt } from '../../core/pipeline/completeAt';
+import { completeAt, resolveFor } from '../../core/pipeline/completeAt';
 import { languageIdForFile } from '../../core/pipeline/languageId';
 import { offsetAt, PositionError } from '../../core/pipeline/position';
 import { TEMPLATE_CHOICES, type ModelProfile, type TemplateChoice } from '../../core/profiles/types';
 import { CliUsageError } from '../usage';
-import { parseCommandArgs } from '../args';
+import { parseCommandArgs, showHelp, stringOptions } from '../args';
 
 const HELP = `Usage: completion-lab complete --endpoint URL --file F --line L --column C [options]
 
@@ -59,18 +58,7 @@ interface CompleteArgs {
 function parse(args: string[]): CompleteArgs | 'help' {
   const values: Record<string, string | boolean | string[] | undefined> = parseCommandArgs('complete', args, {
     help: { type: 'boolean', short: 'h' },
-    endpoint: { type: 'string' },
-    model: { type: 'string' },
-    file: { type: 'string' },
-    line: { type: 'string' },
-    column: { type: 'string' },
-    template: { type: 'string' },
-    'custom-template': { type: 'string' },
-    'max-tokens': { type: 'string' },
-    temperature: { type: 'string' },
-    'top-p': { type: 'string' },
-    budget: { type: 'string' },
-    language: { type: 'string' },
+    ...stringOptions('endpoint', 'model', 'file', 'line', 'column', 'template', 'custom-template', 'max-tokens', 'temperature', 'top-p', 'budget', 'language'),
     'single-line': { type: 'boolean' },
     seed: { type: 'string' },
   });
@@ -114,48 +102,9 @@ function parse(args: string[]): CompleteArgs | 'help' {
   return out;
 }
 
-interface ServedEntry {
-  id: string;
-  root?: string;
-  maxModelLen?: number;
-}
-
-/** GET /v1/models, keeping vLLM's `root` (the checkpoint behind an alias) for family detection. */
-async function servedModels(endpoint: string, apiKey: string | undefined): Promise<ServedEntry[]> {
-  const url = apiUrl(endpoint, 'models');
-  const body = await getJson(url, { timeoutMs: 15_000, ...(apiKey ? { apiKey } : {}) });
-  const data = typeof body === 'object' && body !== null ? (body as Record<string, unknown>)['data'] : undefined;
-  if (!Array.isArray(data)) throw new CliUsageError(`${url.origin}${url.pathname} did not return a model list ({"data": [...]}). Is ${endpoint} an OpenAI-compatible server?`, 1);
-  const out: ServedEntry[] = [];
-  for (const e of data as Array<Record<string, unknown>>) {
-    if (!e || typeof e['id'] !== 'string') continue;
-    const m: ServedEntry = { id: e['id'] };
-    if (typeof e['root'] === 'string' && e['root']) m.root = e['root'];
-    if (typeof e['max_model_len'] === 'number' && e['max_model_len'] > 0) m.maxModelLen = e['max_model_len'];
-    out.push(m);
-  }
-  return out;
-}
-
-function pickModel(models: ServedEntry[], wanted: string | undefined, endpoint: string): ServedEntry {
-  const names = models.map((m) => `"${m.id}"`).join(', ');
-  if (wanted) {
-    const found = models.find((m) => m.id === wanted);
-    if (found) return found;
-    if (models.length === 0) return { id: wanted };
-    throw new CliUsageError(`${endpoint} does not serve "${wanted}"; it serves ${names}. Pass one of them with --model.`, 1);
-  }
-  if (models.length === 1) return models[0]!;
-  if (models.length === 0) throw new CliUsageError(`${endpoint} lists no models at /v1/models; pass the served model name with --model.`, 1);
-  throw new CliUsageError(`${endpoint} serves ${models.length} models (${names}); choose one with --model.`, 1);
-}
-
 export async function run(args: string[]): Promise<number> {
   const a = parse(args);
-  if (a === 'help') {
-    process.stdout.write(HELP + '\n');
-    return 0;
-  }
+  if (showHelp(a, HELP)) return 0;
   let text: string;
   try {
     text = fs.readFileSync(a.file, 'utf8');
@@ -173,22 +122,19 @@ export async function run(args: string[]): Promise<number> {
   const apiKey = process.env['COMPLETION_LAB_API_KEY'] || undefined;
 
   try {
-    const served = pickModel(await servedModels(a.endpoint, apiKey), a.model, a.endpoint);
+    const models = await listModels(a.endpoint, { timeoutMs: 15_000, ...(apiKey ? { apiKey } : {}) });
+    const served = pickServedModel(models, a.model, a.endpoint, '--model');
     const profile: ModelProfile = { name: 'cli', endpoint: a.endpoint, model: served.id, template: a.template };
     if (a.customTemplate !== undefined) profile.customTemplate = a.customTemplate;
     if (a.maxTokens !== undefined) profile.maxTokens = a.maxTokens;
     if (a.temperature !== undefined) profile.temperature = a.temperature;
     if (a.topP !== undefined) profile.topP = a.topP;
-    const server: { modelId: string; root?: string; maxModelLen?: number } = { modelId: served.id };
-    if (served.root) server.root = served.root;
-    if (served.maxModelLen) server.maxModelLen = served.maxModelLen;
 
     const out = await completeAt({
       text,
       offset,
       languageId: a.language ?? languageIdForFile(a.file),
-      profile,
-      server,
+      resolved: resolveFor(profile, served),
       budgetTokens: a.budget,
       multiline: !a.singleLine,
       ...(apiKey ? { apiKey } : {}),

@@ -2,6 +2,7 @@
 // Runs until --count samples were printed or Ctrl-C. No GPU tool: one line on stderr, exit 2.
 import { GpuSampler } from '../../core/gpu/sampler';
 import type { GpuSample, GpuToolChoice } from '../../core/gpu/types';
+import { showHelp } from '../args';
 import { CliUsageError } from '../usage';
 import { runFleetWatch } from './gpuFleet';
 
@@ -100,10 +101,7 @@ function toLine(s: GpuSample): string {
 
 export async function run(args: string[]): Promise<number> {
   const parsed = parseArgs(args);
-  if (parsed === 'help') {
-    process.stdout.write(HELP + '\n');
-    return 0;
-  }
+  if (showHelp(parsed, HELP)) return 0;
   if (parsed.prometheus !== undefined) {
     return runFleetWatch({
       url: parsed.prometheus,

@@ -3,12 +3,12 @@
 import * as fs from 'node:fs';
 import type * as http from 'node:http';
 import { Engine } from '../../core/engine/engine';
-import { readGgufHeader } from '../../core/engine/ggufHeader';
+import { readGgufHeader } from '../../core/testModel/ggufHeader';
 import { createEngineServer } from '../../core/engine/httpServer';
 import { EngineUnavailableError, defaultThreads } from '../../core/engine/llamaRuntime';
-import { defaultCacheDir, ensureTinyModel } from '../../core/engine/tinyModel';
+import { defaultCacheDir, ensureTinyModel } from '../../core/testModel/tinyModel';
 import { CliUsageError } from '../usage';
-import { parseCommandArgs } from '../args';
+import { parseCommandArgs, stringOptions } from '../args';
 
 const HELP = `Usage: completion-lab serve (--model FILE.gguf | --tiny) [options]
 
@@ -42,14 +42,7 @@ export async function run(args: string[]): Promise<number> {
   const values = parseCommandArgs('serve', args, {
     model: { type: 'string' },
     tiny: { type: 'boolean' },
-    port: { type: 'string' },
-    host: { type: 'string' },
-    'ctx-size': { type: 'string' },
-    threads: { type: 'string' },
-    parallel: { type: 'string' },
-    'served-model-name': { type: 'string' },
-    gpu: { type: 'string' },
-    seed: { type: 'string' },
+    ...stringOptions('port', 'host', 'ctx-size', 'threads', 'parallel', 'served-model-name', 'gpu', 'seed'),
     'allow-eos': { type: 'boolean' },
     'favor-token': { type: 'string' },
     help: { type: 'boolean', short: 'h' },

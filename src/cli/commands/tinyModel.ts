@@ -1,7 +1,7 @@
 // `completion-lab tiny-model`: writes the tiny random-weight Qwen2 GGUF (real Qwen
 // tokenizer) used by tests and the offline demo.
 import * as path from 'node:path';
-import { writeTinyModel } from '../../core/engine/tinyModel';
+import { writeTinyModel } from '../../core/testModel/tinyModel';
 import { CliUsageError } from '../usage';
 import { parseCommandArgs } from '../args';
 

@@ -1,6 +1,7 @@
 // The comparison report model (what the runner returns, the CLI prints and the panel
 // shows), its per-profile aggregates, and its markdown form. Pure functions. Client-side
 // numbers (DESIGN.md "Metrics") and server-side /metrics numbers are kept apart.
+import type { Timings } from '../client/types';
 import { distribution, mean, type Distribution } from '../stats/describe';
 import type { GpuWindowSummary } from '../gpu/summary';
 import type { MetricsWindow, ServerKind } from '../server/serverMetrics';
@@ -18,11 +19,8 @@ export interface CaseResult {
   raw?: string;
   groundTruth: string;
   quality?: QualityScores;
-  ttftMs?: number;
-  e2eMs?: number;
-  tpotMs?: number;
-  decodeTokensPerSec?: number;
-  outputTokens?: number;
+  /** As the client measured them; promptTokens is the tokenizer's count of the prompt built. */
+  timings?: Timings;
   promptTokens?: number;
   finishReason?: string | null;
   error?: string;
@@ -100,7 +98,7 @@ export interface AggregateInput {
 export function aggregate(input: AggregateInput): ProfileResult {
   const finished = input.results.filter((r) => r.status !== 'cancelled');
   const ok = finished.filter((r) => r.status === 'ok');
-  const outputTokens = ok.reduce((s, r) => s + (r.outputTokens ?? 0), 0);
+  const outputTokens = ok.reduce((s, r) => s + (r.timings?.outputTokens ?? 0), 0);
   const out: ProfileResult = {
     name: input.name,
     endpoint: input.endpoint,
@@ -108,10 +106,10 @@ export function aggregate(input: AggregateInput): ProfileResult {
     count: finished.length,
     failures: finished.length - ok.length,
     cancelledRequests: input.results.length - finished.length,
-    ttftMs: distribution(ok.map((r) => r.ttftMs)),
-    e2eMs: distribution(ok.map((r) => r.e2eMs)),
-    tpotMs: distribution(ok.map((r) => r.tpotMs)),
-    decodeTokensPerSec: distribution(ok.map((r) => r.decodeTokensPerSec)),
+    ttftMs: distribution(ok.map((r) => r.timings?.ttftMs)),
+    e2eMs: distribution(ok.map((r) => r.timings?.e2eMs)),
+    tpotMs: distribution(ok.map((r) => r.timings?.tpotMs)),
+    decodeTokensPerSec: distribution(ok.map((r) => r.timings?.decodeTokensPerSec)),
     outputTokens,
     results: input.results,
   };
@@ -124,7 +122,7 @@ export function aggregate(input: AggregateInput): ProfileResult {
     out.throughputTokensPerSec = outputTokens / (input.wallMs / 1000);
   }
   if (finished.length) {
-    out.goodput = ok.filter((r) => r.ttftMs !== undefined && r.ttftMs <= input.ttftSloMs).length / finished.length;
+    out.goodput = ok.filter((r) => r.timings?.ttftMs !== undefined && r.timings?.ttftMs <= input.ttftSloMs).length / finished.length;
     // Quality over finished requests: a failed request scores as a miss, not as absent.
     const q = finished.map((r) => r.quality);
     out.exactMatchRate = q.filter((s) => s?.exactMatch).length / finished.length;

@@ -5,14 +5,14 @@
 // cache) and keeps what finished, marked cancelled. A profile whose server cannot be
 // reached is reported with its error; the others still run.
 import { isAbort } from '../client/errors';
-import { listModels, type ServedModel } from '../client/models';
+import { listModels, pickServedModel } from '../client/models';
 import { warmTokenizer } from '../context/tokenizer';
-import { completeAt, type CompletionClient } from '../pipeline/completeAt';
+import { completeAt, resolveFor, type CompletionClient, type ResolvedProfile } from '../pipeline/completeAt';
 import type { ModelProfile } from '../profiles/types';
-import { serverRoot } from '../server/probe';
-import { readServerMetrics, windowDelta, type ServerMetrics } from '../server/serverMetrics';
+import { fetchMetrics, metricsUrl } from '../server/metricsFetch';
+import { windowDelta, type ServerMetrics } from '../server/serverMetrics';
 import type { GpuWindowSummary } from '../gpu/summary';
-import type { Disposable } from '../gpu/types';
+import type { Disposable } from '../lifecycle/disposable';
 import type { ReplayCase } from './cases';
 import { scoreCompletion } from './quality';
 import { aggregate, type CaseResult, type ComparisonReport, type ProfileResult } from './report';
@@ -115,9 +115,10 @@ export async function runComparison(opts: RunComparisonOptions): Promise<Compari
 async function runProfile(profile: ModelProfile, opts: RunComparisonOptions, ttftSloMs: number, total: number, progress: { done: number }): Promise<ProfileResult> {
   const base = { name: profile.name, endpoint: profile.endpoint, ttftSloMs };
   const apiKey = (await opts.apiKeyFor?.(profile)) || undefined;
-  let served: ServedModel;
+  let resolved: ResolvedProfile;
   try {
-    served = pickModel(await listModels(profile.endpoint, { timeoutMs: 15_000, ...(apiKey ? { apiKey } : {}), ...(opts.signal ? { signal: opts.signal } : {}) }), profile);
+    const models = await listModels(profile.endpoint, { timeoutMs: 15_000, ...(apiKey ? { apiKey } : {}), ...(opts.signal ? { signal: opts.signal } : {}) });
+    resolved = resolveFor(profile, pickServedModel(models, profile.model, profile.endpoint, `"model" in profile "${profile.name}"`));
   } catch (err) {
     if (opts.signal?.aborted) return aggregate({ ...base, status: 'cancelled', results: [] });
     // Every case of this profile counts as done, so the progress bar still reaches the end.
@@ -126,16 +127,13 @@ async function runProfile(profile: ModelProfile, opts: RunComparisonOptions, ttf
     return aggregate({ ...base, status: 'failed', error: (err as Error).message, results: [] });
   }
 
-  const server: { modelId: string; root?: string; maxModelLen?: number } = { modelId: served.id };
-  if (served.root) server.root = served.root;
-  if (served.maxModelLen) server.maxModelLen = served.maxModelLen;
+  const { served } = resolved;
   const request = (c: ReplayCase) =>
     completeAt({
       text: c.prefix + c.suffix,
       offset: c.prefix.length,
       languageId: c.languageId,
-      profile,
-      server,
+      resolved,
       budgetTokens: opts.budgetTokens ?? DEFAULT_BUDGET_TOKENS,
       multiline: opts.multiline ?? true,
       firstTokenTimeoutMs: opts.firstTokenTimeoutMs ?? 60_000,
@@ -155,7 +153,8 @@ async function runProfile(profile: ModelProfile, opts: RunComparisonOptions, ttf
   const metricsBefore = await scrapeMetrics(profile.endpoint, served.id, apiKey);
   const results: CaseResult[] = new Array(opts.cases.length);
   let next = 0;
-  let effective: { model: string; template: string; maxTokens: number; warnings: string[] } | undefined;
+  /** The report names the settings used once a request has used them. */
+  let answered = false;
   const t0 = Date.now();
   const perf0 = performance.now();
   let lastEnd = perf0;
@@ -167,8 +166,7 @@ async function runProfile(profile: ModelProfile, opts: RunComparisonOptions, ttf
       const startedAt = Date.now();
       try {
         const out = await request(c);
-        effective ??= { model: out.effective.model, template: out.effective.template, maxTokens: out.effective.maxTokens, warnings: out.warnings };
-        const t = out.result.timings;
+        answered = true;
         const r: CaseResult = {
           caseId: c.id,
           languageId: c.languageId,
@@ -178,14 +176,10 @@ async function runProfile(profile: ModelProfile, opts: RunComparisonOptions, ttf
           raw: out.raw,
           groundTruth: c.groundTruth,
           quality: scoreCompletion({ completion: out.text, groundTruth: c.groundTruth, prefix: c.prefix, suffix: c.suffix, languageId: c.languageId }),
+          timings: out.result.timings,
           promptTokens: out.context.promptTokens,
           finishReason: out.result.finishReason,
         };
-        if (t.ttftMs !== undefined) r.ttftMs = t.ttftMs;
-        if (t.e2eMs !== undefined) r.e2eMs = t.e2eMs;
-        if (t.tpotMs !== undefined) r.tpotMs = t.tpotMs;
-        if (t.decodeTokensPerSec !== undefined) r.decodeTokensPerSec = t.decodeTokensPerSec;
-        if (t.outputTokens !== undefined) r.outputTokens = t.outputTokens;
         results[index] = r;
       } catch (err) {
         const cancelled = isAbort(err) || opts.signal?.aborted === true;
@@ -216,10 +210,11 @@ async function runProfile(profile: ModelProfile, opts: RunComparisonOptions, ttf
   });
   if (served.root) result.root = served.root;
   if (served.maxModelLen) result.maxModelLen = served.maxModelLen;
-  if (effective) {
+  if (answered) {
+    const { effective } = resolved;
     result.template = effective.template;
     result.maxTokens = effective.maxTokens;
-    if (effective.warnings.length) result.warnings = effective.warnings;
+    if (effective.warnings.length) result.warnings = [...effective.warnings];
   }
   if (opts.gpuSampler) result.gpu = opts.gpuSampler.summarize(t0, t1);
   if (metricsBefore.metrics && metricsAfter.metrics) {
@@ -235,33 +230,13 @@ async function runProfile(profile: ModelProfile, opts: RunComparisonOptions, ttf
   return result;
 }
 
-/** The profile's model, or the server's only one; a clear error otherwise. */
-function pickModel(models: ServedModel[], profile: ModelProfile): ServedModel {
-  const names = models.map((m) => `"${m.id}"`).join(', ');
-  if (profile.model) {
-    const found = models.find((m) => m.id === profile.model);
-    if (found) return found;
-    if (!models.length) return { id: profile.model };
-    throw new Error(`${profile.endpoint} does not serve "${profile.model}"; it serves ${names}. Set the profile's model to one of them.`);
-  }
-  if (models.length === 1) return models[0]!;
-  if (!models.length) throw new Error(`${profile.endpoint} lists no models at /v1/models; set the profile's model to the served model name.`);
-  throw new Error(`${profile.endpoint} serves ${models.length} models (${names}); set the profile's model to one of them.`);
-}
-
 /** One /metrics scrape, best effort: servers without /metrics are normal (Ollama, LM Studio). */
 async function scrapeMetrics(endpoint: string, modelName: string, apiKey: string | undefined): Promise<{ metrics?: ServerMetrics; error?: string }> {
-  const url = `${serverRoot(endpoint)}/metrics`;
   try {
-    const headers: Record<string, string> = {};
-    if (apiKey) headers['authorization'] = `Bearer ${apiKey}`;
-    const res = await fetch(url, { signal: AbortSignal.timeout(5000), headers });
-    const text = await res.text();
-    if (!res.ok) return { error: `${url}: HTTP ${res.status}; server-side numbers are not shown.` };
-    const metrics = readServerMetrics(text, { modelName, ts: Date.now() });
-    if (metrics.kind === 'unknown') return { error: `${url} has no vLLM, llama.cpp or Completion Lab metrics; server-side numbers are not shown.` };
+    const metrics = await fetchMetrics(endpoint, { timeoutMs: 5000, modelName, ...(apiKey ? { apiKey } : {}) });
+    if (metrics.kind === 'unknown') return { error: `${metricsUrl(endpoint)} has no vLLM, llama.cpp or Completion Lab metrics; server-side numbers are not shown.` };
     return { metrics };
   } catch (err) {
-    return { error: `${url}: ${(err as Error).message}; server-side numbers are not shown.` };
+    return { error: `${(err as Error).message}; server-side numbers are not shown.` };
   }
 }

@@ -2,15 +2,15 @@
 // the prompt. Works outward from the cursor line by line with cached per-line counts, so
 // a 10k-line file costs no more than the lines kept; one exact count of the final prompt
 // makes the budget a hard limit (per-line sums differ slightly from whole-text counts).
-import { countLineTokens, countTokens } from './tokenizer';
+import { countWithin, fitTokens } from './fit';
+import { lineEndAt, lineStartAt } from './lines';
+import { countTokens } from './tokenizer';
 import { checkTemplate, renderPrompt, usesSuffix, type TemplateSpec } from './templates';
 
 /** Tokens kept free below max_model_len besides max_tokens (BOS the server may add, tokenizer drift). */
 export const SAFETY_MARGIN_TOKENS = 8;
 /** With a FIM template the text after the cursor gets at most this share of the budget. */
 export const SUFFIX_SHARE = 0.25;
-/** No real token is longer than this many chars; lets us skip counting a line that cannot fit. */
-const MAX_CHARS_PER_TOKEN = 32;
 
 export interface ContextInput {
   text: string;
@@ -58,37 +58,30 @@ export function buildContext(input: ContextInput): BuiltContext {
   }
   const withSuffix = usesSuffix(template);
 
-  // The cursor line is always kept; only if it alone is over budget is it cut by characters.
-  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
-  const nl = text.indexOf('\n', offset);
-  const lineEnd = nl === -1 ? text.length : nl;
-  let cursorPrefix = text.slice(lineStart, offset);
-  let cursorSuffix = withSuffix ? text.slice(offset, lineEnd) : '';
+  // The cursor line is always kept; only if it alone is over budget is it cut by characters
+  // (then nothing beyond the cut is added: prefix and suffix stay the text around the cursor).
+  // Counting works on windows bounded by the budget, so a 1 MB line costs what fits of it.
+  const lineStart = lineStartAt(text, offset);
+  const lineEnd = lineEndAt(text, offset);
   const suffixCap = withSuffix ? Math.floor(available * SUFFIX_SHARE) : 0;
-  let suffixTokens = countLineTokens(cursorSuffix);
-  if (suffixTokens > suffixCap) {
-    cursorSuffix = fitChars(cursorSuffix, suffixCap, 'keep-start');
-    suffixTokens = countTokens(cursorSuffix);
-  }
-  let prefixTokens = countLineTokens(cursorPrefix);
-  if (prefixTokens > available - suffixTokens) {
-    cursorPrefix = fitChars(cursorPrefix, available - suffixTokens, 'keep-end');
-    prefixTokens = countTokens(cursorPrefix);
-  }
+  const suffixFit = withSuffix ? fitTokens(text.slice(offset, lineEnd), suffixCap, 'keep-start') : { text: '', tokens: 0, cut: false };
+  let cursorSuffix = suffixFit.text;
+  let suffixTokens = suffixFit.tokens;
+  const prefixFit = fitTokens(text.slice(lineStart, offset), available - suffixTokens, 'keep-end');
+  let cursorPrefix = prefixFit.text;
+  let prefixTokens = prefixFit.tokens;
 
   // Suffix lines, nearest first, each as "\n" + line (the newline ending the line before).
   const suffixPieces: string[] = [];
   const suffixCounts: number[] = [];
-  if (withSuffix) {
+  if (withSuffix && !suffixFit.cut) {
     let pos = lineEnd;
     while (pos < text.length) {
       const next = text.indexOf('\n', pos + 1);
       const end = next === -1 ? text.length : next;
       const piece = text.slice(pos, end);
-      const room = suffixCap - suffixTokens;
-      if (piece.length > room * MAX_CHARS_PER_TOKEN) break;
-      const n = countLineTokens(piece);
-      if (n > room) break;
+      const n = countWithin(piece, suffixCap - suffixTokens);
+      if (n === undefined) break;
       suffixPieces.push(piece);
       suffixCounts.push(n);
       suffixTokens += n;
@@ -99,15 +92,14 @@ export function buildContext(input: ContextInput): BuiltContext {
   // Prefix lines, nearest first, each with its own "\n"; unused suffix share goes here.
   const prefixPieces: string[] = [];
   const prefixCounts: number[] = [];
-  {
+  if (!prefixFit.cut) {
     let pos = lineStart;
     while (pos > 0) {
-      const start = text.lastIndexOf('\n', pos - 2) + 1;
+      // text[pos - 1] is the "\n" ending the line before; its line start is strictly below pos.
+      const start = lineStartAt(text, pos - 1);
       const piece = text.slice(start, pos);
-      const room = available - suffixTokens - prefixTokens;
-      if (piece.length > room * MAX_CHARS_PER_TOKEN) break;
-      const n = countLineTokens(piece);
-      if (n > room) break;
+      const n = countWithin(piece, available - suffixTokens - prefixTokens);
+      if (n === undefined) break;
       prefixPieces.push(piece);
       prefixCounts.push(n);
       prefixTokens += n;
@@ -165,18 +157,4 @@ function countNewlines(text: string, from: number, to: number): number {
   let n = 0;
   for (let i = text.indexOf('\n', from); i !== -1 && i < to; i = text.indexOf('\n', i + 1)) n++;
   return n;
-}
-
-/** The longest start (or end) of `s` within `maxTokens`, by binary search on its length. */
-function fitChars(s: string, maxTokens: number, keep: 'keep-start' | 'keep-end'): string {
-  if (maxTokens <= 0) return '';
-  const take = (len: number): string => (keep === 'keep-start' ? s.slice(0, len) : s.slice(s.length - len));
-  let lo = 0;
-  let hi = Math.min(s.length, maxTokens * MAX_CHARS_PER_TOKEN);
-  while (lo < hi) {
-    const mid = Math.ceil((lo + hi) / 2);
-    if (countTokens(take(mid)) <= maxTokens) lo = mid;
-    else hi = mid - 1;
-  }
-  return take(lo);
 }

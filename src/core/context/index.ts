@@ -1,4 +1,6 @@
 // Prompt building: the code around the cursor cut to a token budget, in a template.
 export { buildContext, promptLimit, ContextError, SAFETY_MARGIN_TOKENS, SUFFIX_SHARE, type BuiltContext, type ContextInput } from './buildContext';
-export { countTokens, countLineTokens, encode, warmTokenizer } from './tokenizer';
+export { lineStartAt, lineEndAt } from './lines';
+export { countTokens, countLineTokens, decode, encode, lineCacheBytes, tokenizedChars, vocabularySize, warmTokenizer } from './tokenizer';
+export { countWithin, fitTokens, MAX_CHARS_PER_TOKEN } from './fit';
 export { renderPrompt, usesSuffix, checkTemplate, TemplateError, QWEN_FIM_MIDDLE, QWEN_FIM_PREFIX, QWEN_FIM_SUFFIX, type TemplateSpec } from './templates';

@@ -9,7 +9,8 @@
 // No tool on PATH: one 'no-gpu-tool' state, nothing retried.
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import * as readline from 'node:readline';
-import { Emitter } from './emitter';
+import { Emitter } from '../lifecycle/emitter';
+import { RefCount } from '../lifecycle/refCount';
 import { RingBuffer } from './ringBuffer';
 import { chooseTool, findOnPath, NO_GPU_TOOL_MESSAGE } from './findTool';
 import { appsQueryArgs, detectInvalidField, gpuQueryArgs, GPU_QUERY_FIELDS, parseComputeApps, parseGpuLine } from './nvidiaSmi';
@@ -44,7 +45,7 @@ export class GpuSampler {
   private readonly sampleEmitter = new Emitter<GpuSample>();
   private readonly stateEmitter = new Emitter<SamplerState>();
 
-  private holders = 0;
+  private readonly holds = new RefCount(() => this.start(), () => this.stop());
   /** Bumped on every start and stop, so callbacks of an old child are ignored. */
   private generation = 0;
   private current: SamplerState = { kind: 'stopped' };
@@ -82,21 +83,11 @@ export class GpuSampler {
 
   /** Start sampling (if not already) until the returned disposable is disposed by every holder. */
   acquire(): Disposable {
-    let released = false;
-    this.holders++;
-    if (this.holders === 1) this.start();
-    return {
-      dispose: () => {
-        if (released) return;
-        released = true;
-        this.holders--;
-        if (this.holders === 0) this.stop();
-      },
-    };
+    return this.holds.acquire();
   }
 
   get holderCount(): number {
-    return this.holders;
+    return this.holds.count;
   }
 
   /** Resolves once the sampling child (if any) has exited. */
@@ -106,7 +97,7 @@ export class GpuSampler {
 
   /** Stops now whoever holds it (extension shutdown). */
   dispose(): void {
-    this.holders = 0;
+    this.holds.reset();
     this.stop();
   }
 

@@ -42,6 +42,4 @@ export interface SamplerState {
   message?: string;
 }
 
-export interface Disposable {
-  dispose(): void;
-}
+export type { Disposable } from '../lifecycle/disposable';

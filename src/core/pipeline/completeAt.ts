@@ -4,20 +4,34 @@
 import { streamCompletion } from '../client/stream';
 import type { CompletionRequest, CompletionResult } from '../client/types';
 import { buildContext, type BuiltContext } from '../context/buildContext';
+import { lineStartAt } from '../context/lines';
 import { postProcess } from '../post/postProcess';
 import { resolveProfile } from '../profiles/resolve';
-import type { EffectiveProfile, ModelProfile, ServedModelInfo } from '../profiles/types';
+import type { ServedModel } from '../client/models';
+import type { EffectiveProfile, ModelProfile } from '../profiles/types';
 
 export type CompletionClient = (req: CompletionRequest) => Promise<CompletionResult>;
+
+/** Settings that win over the resolved profile (CLI flags). */
+export type ProfileOverrides = Partial<Pick<EffectiveProfile, 'template' | 'maxTokens' | 'temperature' | 'topP'>>;
+
+/**
+ * A profile resolved against what its server serves: done once per connection (or per
+ * comparison profile), then handed to every request.
+ */
+export interface ResolvedProfile {
+  effective: EffectiveProfile;
+  /** From /v1/models: its max_model_len caps the context. */
+  served: ServedModel;
+}
 
 export interface CompleteAtInput {
   text: string;
   /** Cursor as a UTF-16 offset into `text`. */
   offset: number;
   languageId: string;
-  profile: ModelProfile;
-  /** What the server serves (from /v1/models): id, vLLM's root and max_model_len when known. */
-  server: { modelId: string; root?: string; maxModelLen?: number };
+  /** The profile, resolved once with resolveFor(). */
+  resolved: ResolvedProfile;
   budgetTokens: number;
   signal?: AbortSignal;
   /** Defaults to the real streaming client; tests and the comparison runner may pass another. */
@@ -28,8 +42,6 @@ export interface CompleteAtInput {
   firstTokenTimeoutMs?: number;
   totalTimeoutMs?: number;
   onText?: (delta: string) => void;
-  /** Overrides applied on top of the resolved profile (CLI flags). */
-  overrides?: Partial<Pick<EffectiveProfile, 'template' | 'maxTokens' | 'temperature' | 'topP'>>;
 }
 
 export interface CompleteAtOutput {
@@ -46,20 +58,16 @@ export interface CompleteAtOutput {
 /** Most of the text after the cursor post-processing looks at (overlap, mid-line). */
 const SUFFIX_LOOK_CHARS = 4000;
 
-export function effectiveFor(input: Pick<CompleteAtInput, 'profile' | 'server' | 'overrides'>): EffectiveProfile {
-  const served: ServedModelInfo = { id: input.server.modelId };
-  if (input.server.root) served.root = input.server.root;
-  if (input.server.maxModelLen) served.maxModelLen = input.server.maxModelLen;
-  const effective = resolveProfile(input.profile, served);
-  const o = input.overrides ?? {};
-  if (o.template && o.template !== effective.template) {
+export function resolveFor(profile: ModelProfile, served: ServedModel, overrides: ProfileOverrides = {}): ResolvedProfile {
+  const effective = resolveProfile(profile, served);
+  if (overrides.template && overrides.template !== effective.template) {
     // Re-resolve with the template as the profile's choice, so its warnings fit it.
-    return { ...resolveProfile({ ...input.profile, template: o.template }, served), ...pick(o) };
+    return { effective: { ...resolveProfile({ ...profile, template: overrides.template }, served), ...pick(overrides) }, served };
   }
-  return { ...effective, ...pick(o) };
+  return { effective: { ...effective, ...pick(overrides) }, served };
 }
 
-function pick(o: NonNullable<CompleteAtInput['overrides']>): Partial<EffectiveProfile> {
+function pick(o: ProfileOverrides): Partial<EffectiveProfile> {
   const out: Partial<EffectiveProfile> = {};
   if (o.maxTokens !== undefined) out.maxTokens = o.maxTokens;
   if (o.temperature !== undefined) out.temperature = o.temperature;
@@ -68,14 +76,14 @@ function pick(o: NonNullable<CompleteAtInput['overrides']>): Partial<EffectivePr
 }
 
 export async function completeAt(input: CompleteAtInput): Promise<CompleteAtOutput> {
-  const effective = effectiveFor(input);
+  const { effective, served } = input.resolved;
   const offset = Math.max(0, Math.min(input.offset, input.text.length));
   const template = effective.template === 'custom' ? { kind: effective.template, custom: effective.customTemplate! } : { kind: effective.template };
   const context = buildContext({
     text: input.text,
     offset,
     budgetTokens: input.budgetTokens,
-    maxModelLen: input.server.maxModelLen,
+    maxModelLen: served.maxModelLen,
     maxTokens: effective.maxTokens,
     template,
   });
@@ -99,7 +107,7 @@ export async function completeAt(input: CompleteAtInput): Promise<CompleteAtOutp
 
   const result = await (input.client ?? streamCompletion)(req);
 
-  const lineStart = input.text.lastIndexOf('\n', offset - 1) + 1;
+  const lineStart = lineStartAt(input.text, offset);
   const text = postProcess(result.text, {
     prefixLine: input.text.slice(lineStart, offset),
     suffixText: input.text.slice(offset, offset + SUFFIX_LOOK_CHARS),

@@ -23,7 +23,7 @@ export function trimLineOverlap(text: string, restOfLine: string): string {
 export function trimLinesOverlap(text: string, suffixText: string): string {
   const next = suffixText.split('\n').slice(1).filter((l) => l.trim()).map((l) => l.trim());
   if (next.length === 0) return text;
-  const lines = text.replace(/\s+$/, '').split('\n');
+  const lines = text.trimEnd().split('\n');
   const content: number[] = []; // indexes of non-blank completion lines after the first
   for (let i = 1; i < lines.length; i++) if (lines[i].trim()) content.push(i);
   for (let m = Math.min(content.length, next.length); m >= 1; m--) {

@@ -1,6 +1,7 @@
 // Which model family a served model belongs to, from its names alone: the `/v1/models` id
 // (often a short --served-model-name like "r1") and vLLM's `root` (the checkpoint path).
-import type { ModelFamily, ServedModelInfo } from './types';
+import type { ServedModel } from '../client/models';
+import type { ModelFamily } from './types';
 
 export interface FamilyInfo {
   family: ModelFamily;
@@ -32,7 +33,7 @@ function familyOfName(name: string): ModelFamily {
 
 const INSTRUCT = /(instruct|[-_.]chat\b|[-_]it$)/i;
 
-export function detectFamily(served: ServedModelInfo | string): FamilyInfo {
+export function detectFamily(served: ServedModel | string): FamilyInfo {
   const info = typeof served === 'string' ? { id: served } : served;
   // root is the checkpoint; a served name may be an alias that says nothing.
   const names = [info.root, info.id].filter((n): n is string => typeof n === 'string' && n.length > 0);

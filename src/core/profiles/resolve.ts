@@ -2,7 +2,8 @@
 // template chosen for 'auto', the family's sampling defaults, its stop tokens, and
 // warnings where the user's choice does not fit the model.
 import { detectFamily, QWEN_STOP_STRINGS, QWEN_STOP_TOKEN_IDS } from './family';
-import type { EffectiveProfile, ModelFamily, ModelProfile, ServedModelInfo, TemplateKind } from './types';
+import type { ServedModel } from '../client/models';
+import type { EffectiveProfile, ModelFamily, ModelProfile, TemplateKind } from './types';
 
 export const DEFAULT_MAX_TOKENS = 64;
 
@@ -16,7 +17,7 @@ export function autoTemplate(family: ModelFamily): TemplateKind {
   return family === 'qwen' ? 'qwen-fim' : 'prefix-only';
 }
 
-export function resolveProfile(profile: ModelProfile, served: ServedModelInfo | string): EffectiveProfile {
+export function resolveProfile(profile: ModelProfile, served: ServedModel | string): EffectiveProfile {
   const info = typeof served === 'string' ? { id: served } : served;
   const { family, instruct } = detectFamily(info);
   const model = profile.model?.trim() || info.id;

@@ -1,9 +1,10 @@
 // Profiles to offer when a server is found whose model names a known family (e.g. from
 // "Select model" after a probe), so the user starts from settings that fit the model.
 import { detectFamily } from './family';
-import type { ModelProfile, ServedModelInfo } from './types';
+import type { ServedModel } from '../client/models';
+import type { ModelProfile } from './types';
 
-export function suggestedProfiles(endpoint: string, served: ServedModelInfo | string): ModelProfile[] {
+export function suggestedProfiles(endpoint: string, served: ServedModel | string): ModelProfile[] {
   const info = typeof served === 'string' ? { id: served } : served;
   const { family } = detectFamily(info);
   const short = info.id.split('/').pop() ?? info.id;

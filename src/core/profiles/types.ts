@@ -27,13 +27,6 @@ export interface ModelProfile {
 
 export type ModelFamily = 'deepseek-r1-distill' | 'qwen' | 'unknown';
 
-/** What the server says it serves: `/v1/models` id and, from vLLM, `root` (the checkpoint). */
-export interface ServedModelInfo {
-  id: string;
-  root?: string;
-  maxModelLen?: number;
-}
-
 export interface EffectiveProfile {
   name: string;
   endpoint: string;

@@ -34,9 +34,15 @@ const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3
 
 /** A Prometheus duration ("15s", "1m30s", "500ms") in ms; undefined if it is not one. */
 export function parseDuration(text: string): number | undefined {
-  const parts = [...text.matchAll(/(\d+)(ms|s|m|h|d|w|y)/g)];
-  if (!parts.length || parts.map((p) => p[0]).join('') !== text) return undefined;
-  return parts.reduce((a, p) => a + Number(p[1]) * DURATION_UNITS[p[2]!]!, 0);
+  // Sticky: each part must start where the last ended, so the whole text is parts.
+  const part = /(\d+)(ms|s|m|h|d|w|y)/y;
+  let total = 0;
+  while (part.lastIndex < text.length) {
+    const m = part.exec(text);
+    if (!m) return undefined;
+    total += Number(m[1]) * DURATION_UNITS[m[2]!]!;
+  }
+  return text ? total : undefined;
 }
 
 export interface PrometheusClientOptions extends Omit<PromGetOptions, 'signal'> {}
@@ -52,7 +58,9 @@ export function prometheusBaseUrl(raw: string): URL {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new PrometheusError('bad-config', `"${raw}" is not an http(s) URL. Set the Prometheus base URL, e.g. http://prometheus:9090.`);
   }
-  url.pathname = url.pathname.replace(/\/+$/, '').replace(/\/api\/v1$/, '');
+  let path = url.pathname;
+  while (path.endsWith('/')) path = path.slice(0, -1);
+  url.pathname = path.endsWith('/api/v1') ? path.slice(0, -'/api/v1'.length) : path;
   url.search = '';
   url.hash = '';
   return url;

@@ -4,11 +4,11 @@
 // where the local GPU tool would be. Problems are states, not errors per poll: each one
 // (unreachable, selector matches nothing, no DCGM series, series without DCGM labels) is
 // announced once on onProblem when it starts, and again only after it went away and came back.
-import { Emitter } from '../gpu/emitter';
-import { HeldLoop } from '../gpu/heldLoop';
+import type { Disposable } from '../lifecycle/disposable';
+import { Emitter } from '../lifecycle/emitter';
+import { RefCount } from '../lifecycle/refCount';
 import { RingBuffer } from '../gpu/ringBuffer';
 import { summarizeGpuWindow, type GpuWindowSummary } from '../gpu/summary';
-import type { Disposable } from '../gpu/types';
 import type { FleetGpuSample } from './dcgm';
 import { PrometheusError } from './errors';
 import type { FleetLatency, FleetProblem, FleetServers, PrometheusFleetSource } from './fleetSource';
@@ -48,16 +48,21 @@ export class PrometheusWatch {
   private current: FleetState = { kind: 'stopped', problems: [] };
   private announced = new Set<string>();
   private lastPoll: FleetPoll | undefined;
-  private readonly loop: HeldLoop<FleetPoll>;
+  private readonly holds = new RefCount(
+    () => {
+      this.setState({ kind: 'starting', problems: [] });
+      void this.loop(++this.generation);
+    },
+    () => this.stop(),
+  );
+  private generation = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private inFlight: AbortController | undefined;
 
   constructor(readonly source: PrometheusFleetSource, options: PrometheusWatchOptions = {}) {
     this.intervalMs = Math.max(1000, options.intervalMs ?? 5000);
     this.latencyWindowS = options.latencyWindowS ?? 60;
     this.samples = new RingBuffer(options.historySize ?? 2000);
-    this.loop = new HeldLoop(this.intervalMs, (signal) => this.poll(signal), {
-      onStart: () => this.setState({ kind: 'starting', problems: [] }),
-      onStop: () => this.setState({ kind: 'stopped', problems: [] }),
-    });
   }
 
   onPoll(listener: (poll: FleetPoll) => void): Disposable {
@@ -97,19 +102,37 @@ export class PrometheusWatch {
   }
 
   acquire(): Disposable {
-    return this.loop.acquire();
+    return this.holds.acquire();
   }
 
   /** One poll now, outside the schedule. */
   pollNow(): Promise<FleetPoll> {
-    return this.loop.runOnce();
+    return this.poll();
   }
 
   dispose(): void {
-    this.loop.dispose();
+    this.holds.reset();
+    this.stop();
   }
 
-  private async poll(signal: AbortSignal): Promise<FleetPoll> {
+  private stop(): void {
+    this.generation++;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.inFlight?.abort();
+    this.setState({ kind: 'stopped', problems: [] });
+  }
+
+  private async loop(gen: number): Promise<void> {
+    await this.poll();
+    if (gen !== this.generation) return;
+    this.timer = setTimeout(() => void this.loop(gen), this.intervalMs);
+  }
+
+  private async poll(): Promise<FleetPoll> {
+    const ctrl = new AbortController();
+    this.inFlight = ctrl;
+    const signal = ctrl.signal;
     const ts = Date.now();
     const problems: FleetState['problems'] = [];
     const out: FleetPoll = { ts };
@@ -129,6 +152,8 @@ export class PrometheusWatch {
       if (signal.aborted) return out;
       const kind = err instanceof PrometheusError && err.kind === 'unreachable' ? 'unreachable' : 'error';
       problems.push({ kind, message: (err as Error).message });
+    } finally {
+      if (this.inFlight === ctrl) this.inFlight = undefined;
     }
     this.lastPoll = out;
     const first = problems[0];

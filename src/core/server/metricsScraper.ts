@@ -1,11 +1,11 @@
 // MetricsScraper: scrapes a server's /metrics while someone holds it (ref-counted), each
 // scrape scheduled by setTimeout after the previous one answered, so a slow server is
 // never asked twice at once. Keeps the previous and the latest scrape for windowDelta().
-import { Emitter } from '../gpu/emitter';
-import { HeldLoop } from '../gpu/heldLoop';
-import type { Disposable } from '../gpu/types';
-import { readServerMetrics, windowDelta, type MetricsWindow, type ServerMetrics } from './serverMetrics';
-import { serverRoot } from './probe';
+import type { Disposable } from '../lifecycle/disposable';
+import { Emitter } from '../lifecycle/emitter';
+import { RefCount } from '../lifecycle/refCount';
+import { fetchMetrics, metricsUrl } from './metricsFetch';
+import { windowDelta, type MetricsWindow, type ServerMetrics } from './serverMetrics';
 
 export interface MetricsScraperOptions {
   /** Default 5000 ms, at least 250. */
@@ -21,16 +21,18 @@ export class MetricsScraper {
   private readonly timeoutMs: number;
   private readonly scrapes = new Emitter<ServerMetrics>();
   private readonly errors = new Emitter<string>();
-  private readonly loop: HeldLoop<ServerMetrics | undefined>;
+  private readonly holds = new RefCount(() => void this.scrape(++this.generation), () => this.stop());
+  private generation = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private inFlight: AbortController | undefined;
   private prev: ServerMetrics | undefined;
   private last: ServerMetrics | undefined;
   private lastError: string | undefined;
 
-  constructor(url: string, private readonly options: MetricsScraperOptions = {}) {
-    this.url = `${serverRoot(url)}/metrics`;
+  constructor(private readonly endpoint: string, private readonly options: MetricsScraperOptions = {}) {
+    this.url = metricsUrl(endpoint);
     this.intervalMs = Math.max(250, options.intervalMs ?? 5000);
     this.timeoutMs = options.timeoutMs ?? 5000;
-    this.loop = new HeldLoop(this.intervalMs, (signal) => this.fetchOnce(signal));
   }
 
   onScrape(listener: (m: ServerMetrics) => void): Disposable {
@@ -52,38 +54,51 @@ export class MetricsScraper {
   }
 
   acquire(): Disposable {
-    return this.loop.acquire();
+    return this.holds.acquire();
   }
 
   /** One scrape now, outside the schedule (e.g. right after a completion ended). */
   async scrapeNow(): Promise<ServerMetrics | undefined> {
-    return this.loop.runOnce();
+    return this.fetchOnce();
   }
 
   dispose(): void {
-    this.loop.dispose();
+    this.holds.reset();
+    this.stop();
   }
 
-  private async fetchOnce(signal: AbortSignal): Promise<ServerMetrics | undefined> {
+  private stop(): void {
+    this.generation++;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.inFlight?.abort();
+  }
+
+  private async scrape(gen: number): Promise<void> {
+    await this.fetchOnce();
+    if (gen !== this.generation) return;
+    this.timer = setTimeout(() => void this.scrape(gen), this.intervalMs);
+  }
+
+  private async fetchOnce(): Promise<ServerMetrics | undefined> {
+    const ctrl = new AbortController();
+    this.inFlight = ctrl;
     try {
-      const headers: Record<string, string> = {};
-      if (this.options.apiKey) headers['authorization'] = `Bearer ${this.options.apiKey}`;
-      const res = await fetch(this.url, { signal: AbortSignal.any([signal, AbortSignal.timeout(this.timeoutMs)]), headers });
-      const text = await res.text();
-      if (res.status !== 200) throw new Error(`HTTP ${res.status}`);
-      const m = readServerMetrics(text, { ts: Date.now(), ...(this.options.modelName ? { modelName: this.options.modelName } : {}) });
+      const { modelName, apiKey } = this.options;
+      const m = await fetchMetrics(this.endpoint, { signal: ctrl.signal, timeoutMs: this.timeoutMs, ...(modelName ? { modelName } : {}), ...(apiKey ? { apiKey } : {}) });
       this.prev = this.last;
       this.last = m;
       this.lastError = undefined;
       this.scrapes.emit(m);
       return m;
     } catch (err) {
-      if (signal.aborted) return undefined;
-      const e = err as Error & { cause?: { code?: string } };
-      const message = `${this.url}: ${e.cause?.code ?? e.message}`;
+      if (ctrl.signal.aborted) return undefined;
+      const message = (err as Error).message;
       if (message !== this.lastError) this.errors.emit(message);
       this.lastError = message;
       return undefined;
+    } finally {
+      if (this.inFlight === ctrl) this.inFlight = undefined;
     }
   }
 }

@@ -1,23 +1,21 @@
 // probeServer: what is at this URL? /health, /v1/models, /version and /metrics, in parallel,
 // each with a timeout; every failure is a readable line in `errors`, never a throw.
-import { apiUrl } from '../client/endpoint';
-import { detectKind, readServerMetrics, type ServerKind, type ServerMetrics } from './serverMetrics';
-import { parsePrometheus } from './prometheus';
+import { apiUrl, serverRoot } from '../client/endpoint';
+import { ClientError } from '../client/errors';
+import { httpGet } from '../client/httpGet';
+import { parseModelList, type ServedModel } from '../client/models';
+import { fetchMetrics } from './metricsFetch';
+import type { ServerKind, ServerMetrics } from './serverMetrics';
+
+export { serverRoot };
 
 export type Health = 'ok' | 'loading' | 'dead' | 'unreachable';
-
-export interface ProbedModel {
-  id: string;
-  maxModelLen?: number;
-  ownedBy?: string;
-  root?: string;
-}
 
 export interface ProbeResult {
   url: string;
   reachable: boolean;
   health: Health;
-  models: ProbedModel[];
+  models: ServedModel[];
   version?: string;
   kind: ServerKind;
   metrics?: ServerMetrics;
@@ -32,29 +30,22 @@ export interface ProbeOptions {
   apiKey?: string;
 }
 
-/** The server root: `http://h:8000/v1/` -> `http://h:8000`. */
-export function serverRoot(url: string): string {
-  return url.trim().replace(/\/+$/, '').replace(/\/v1$/, '');
+type Fetched<T = { status: number; text: string }> = ({ ok: true } & T) | { ok: false; refused: boolean; answered: boolean; error: string };
+
+function failed(err: unknown): { ok: false; refused: boolean; answered: boolean; error: string } {
+  const kind = err instanceof ClientError ? err.kind : undefined;
+  return { ok: false, refused: kind === 'connection-refused', answered: kind === 'http', error: (err as Error).message };
 }
 
-type Fetched = { ok: true; status: number; text: string } | { ok: false; refused: boolean; error: string };
+function getOptions(opts: ProbeOptions): { timeoutMs: number; signal?: AbortSignal; apiKey?: string } {
+  return { timeoutMs: opts.timeoutMs ?? 5000, ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.apiKey ? { apiKey: opts.apiKey } : {}) };
+}
 
 async function get(url: string, opts: ProbeOptions): Promise<Fetched> {
-  const timeoutMs = opts.timeoutMs ?? 5000;
-  const signals = [AbortSignal.timeout(timeoutMs)];
-  if (opts.signal) signals.push(opts.signal);
   try {
-    const headers: Record<string, string> = {};
-    if (opts.apiKey) headers['authorization'] = `Bearer ${opts.apiKey}`;
-    const res = await fetch(url, { signal: AbortSignal.any(signals), headers });
-    return { ok: true, status: res.status, text: await res.text() };
+    return { ok: true, ...(await httpGet(new URL(url), getOptions(opts))) };
   } catch (err) {
-    const e = err as Error & { cause?: { code?: string; message?: string } };
-    const code = e.cause?.code;
-    if (code === 'ECONNREFUSED') return { ok: false, refused: true, error: `${url}: connection refused` };
-    if (e.name === 'TimeoutError') return { ok: false, refused: false, error: `${url}: no answer within ${timeoutMs} ms` };
-    if (e.name === 'AbortError') return { ok: false, refused: false, error: `${url}: cancelled` };
-    return { ok: false, refused: false, error: `${url}: ${code ?? e.cause?.message ?? e.message}` };
+    return failed(err);
   }
 }
 
@@ -79,13 +70,13 @@ export async function probeServer(url: string, opts: ProbeOptions = {}): Promise
     get(`${root}/health`, opts),
     get(modelsUrl, opts),
     get(`${root}/version`, opts),
-    get(`${root}/metrics`, opts),
+    fetchMetrics(root, getOptions(opts)).then((m): Fetched<{ metrics: ServerMetrics }> => ({ ok: true, metrics: m }), failed),
   ]);
-  const all = [health, models, version, metrics];
-  result.reachable = all.some((f) => f.ok);
+  const all = [health, models, version];
+  result.reachable = all.some((f) => f.ok) || metrics.ok || metrics.answered;
 
   if (!result.reachable) {
-    const refused = all.every((f) => !f.ok && f.refused);
+    const refused = [...all, metrics].every((f) => !f.ok && f.refused);
     result.health = refused && opts.starting ? 'loading' : 'unreachable';
     result.errors.push(refused && opts.starting ? `${root}: connection refused (the server is starting)` : (health as { error: string }).error);
     return result;
@@ -94,15 +85,7 @@ export async function probeServer(url: string, opts: ProbeOptions = {}): Promise
   if (models.ok) {
     if (models.status === 200) {
       try {
-        const body = JSON.parse(models.text) as { data?: { id?: unknown; max_model_len?: unknown; owned_by?: unknown; root?: unknown }[] };
-        for (const m of body.data ?? []) {
-          if (typeof m.id !== 'string') continue;
-          const pm: ProbedModel = { id: m.id };
-          if (typeof m.max_model_len === 'number') pm.maxModelLen = m.max_model_len;
-          if (typeof m.owned_by === 'string') pm.ownedBy = m.owned_by;
-          if (typeof m.root === 'string') pm.root = m.root;
-          result.models.push(pm);
-        }
+        result.models = parseModelList(JSON.parse(models.text)) ?? [];
       } catch {
         result.errors.push(`${modelsUrl}: the answer is not JSON; is this an OpenAI-compatible server?`);
       }
@@ -139,18 +122,11 @@ export async function probeServer(url: string, opts: ProbeOptions = {}): Promise
     }
   }
 
-  if (metrics.ok && metrics.status === 200) {
-    try {
-      const samples = parsePrometheus(metrics.text);
-      const kind = detectKind(samples);
-      if (kind !== 'unknown') result.kind = kind;
-      const modelName = result.models.length === 1 ? result.models[0]!.id : undefined;
-      result.metrics = readServerMetrics(metrics.text, { ts: Date.now(), ...(modelName ? { modelName } : {}) });
-    } catch (err) {
-      result.errors.push(`${root}/metrics: ${(err as Error).message}`);
-    }
-  } else if (metrics.ok) {
-    result.errors.push(`${root}/metrics: HTTP ${metrics.status}${metrics.status === 404 ? ' (llama-server needs --metrics)' : ''}`);
+  if (metrics.ok) {
+    if (metrics.metrics.kind !== 'unknown') result.kind = metrics.metrics.kind;
+    result.metrics = metrics.metrics;
+  } else if (metrics.answered) {
+    result.errors.push(metrics.error);
   }
   if (result.kind === 'unknown') result.kind = kindFromOwner(result.models[0]?.ownedBy);
   return result;

@@ -44,16 +44,16 @@ export function summarizeRecords(records: readonly CompletionRecord[], profile: 
   const shown = records.filter(wasShown).length;
   const accepted = records.filter((r) => r.outcome === 'accepted').length;
   const partial = records.filter((r) => r.outcome === 'partial').length;
-  const outputTokens = ok.reduce((s, r) => s + (r.outputTokens ?? 0), 0);
+  const outputTokens = ok.reduce((s, r) => s + (r.timings?.outputTokens ?? 0), 0);
   const out: ProfileSummary = {
     profile,
     count: records.length,
     failures,
     failureRate: records.length ? failures / records.length : 0,
-    ttftMs: distribution(ok.map((r) => r.ttftMs)),
-    e2eMs: distribution(ok.map((r) => r.e2eMs)),
-    tpotMs: distribution(ok.map((r) => r.tpotMs)),
-    decodeTokensPerSec: distribution(ok.map((r) => r.decodeTokensPerSec)),
+    ttftMs: distribution(ok.map((r) => r.timings?.ttftMs)),
+    e2eMs: distribution(ok.map((r) => r.timings?.e2eMs)),
+    tpotMs: distribution(ok.map((r) => r.timings?.tpotMs)),
+    decodeTokensPerSec: distribution(ok.map((r) => r.timings?.decodeTokensPerSec)),
     outputTokens,
     shown,
     accepted,
@@ -62,7 +62,7 @@ export function summarizeRecords(records: readonly CompletionRecord[], profile: 
   if (shown) out.acceptanceRate = (accepted + partial) / shown;
   if (records.length) {
     const start = Math.min(...records.map((r) => r.ts));
-    const end = Math.max(...records.map((r) => r.ts + (r.e2eMs ?? r.ttftMs ?? 0)));
+    const end = Math.max(...records.map((r) => r.ts + (r.timings?.e2eMs ?? r.timings?.ttftMs ?? 0)));
     if (end > start) {
       out.wallMs = end - start;
       out.throughputTokensPerSec = outputTokens / (out.wallMs / 1000);
@@ -70,7 +70,7 @@ export function summarizeRecords(records: readonly CompletionRecord[], profile: 
   }
   if (ttftSloMs !== undefined && records.length) {
     out.ttftSloMs = ttftSloMs;
-    out.goodput = ok.filter((r) => r.ttftMs !== undefined && r.ttftMs <= ttftSloMs).length / records.length;
+    out.goodput = ok.filter((r) => r.timings?.ttftMs !== undefined && r.timings?.ttftMs <= ttftSloMs).length / records.length;
   }
   return out;
 }

@@ -1,5 +1,6 @@
 // One record per completion request the editor made (cancelled and failed ones too).
 // Written as one JSON line each; the schema version lets later readers migrate.
+import type { Timings } from '../client/types';
 
 export type Outcome =
   | 'pending'
@@ -13,7 +14,8 @@ export type Outcome =
   | 'failed';
 
 export interface CompletionRecord {
-  v: 1;
+  /** 2: the client's timings in one field; lines of 1 had them flat and are upgraded on read. */
+  v: 1 | 2;
   kind: 'completion';
   id: string;
   /** Epoch ms when the request was started. */
@@ -31,11 +33,8 @@ export interface CompletionRecord {
   promptTokens?: number;
   /** ms from the keystroke (document change) to the request start: the debounce. */
   keystrokeToRequestMs?: number;
-  ttftMs?: number;
-  e2eMs?: number;
-  tpotMs?: number;
-  decodeTokensPerSec?: number;
-  outputTokens?: number;
+  /** As the client measured them (DESIGN.md "Metrics"); absent when the request failed first. */
+  timings?: Timings;
   /** ms from request start to ghost text handed to the editor. */
   timeToShownMs?: number;
   /** Text shown as ghost text (after post-processing). */
@@ -49,4 +48,21 @@ export interface CompletionRecord {
   keptText?: string;
   /** GPU stats joined by time (filled when a sampler was running). */
   gpu?: { vramAtFirstTokenMiB?: number; vramPeakMiB?: number; utilMeanPct?: number };
+}
+
+/** The timing fields schema 1 kept flat on the record. */
+const FLAT_TIMINGS = ['ttftMs', 'e2eMs', 'tpotMs', 'decodeTokensPerSec', 'outputTokens'] as const;
+
+/** A record as read from disk, in today's shape: recorded data is never lost to a schema change. */
+export function upgradeRecord(raw: Record<string, unknown>): CompletionRecord {
+  if (raw['v'] !== 1) return raw as unknown as CompletionRecord;
+  const out: Record<string, unknown> = { ...raw, v: 2 };
+  const timings: Timings = {};
+  for (const k of FLAT_TIMINGS) {
+    const value = out[k];
+    delete out[k];
+    if (typeof value === 'number') timings[k] = value;
+  }
+  if (Object.keys(timings).length) out['timings'] = timings;
+  return out as unknown as CompletionRecord;
 }

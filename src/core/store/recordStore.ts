@@ -14,7 +14,7 @@
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { CompletionRecord } from './record';
+import { upgradeRecord, type CompletionRecord } from './record';
 import { toCsv } from './csv';
 
 export type RecordPatchFields = Partial<Omit<CompletionRecord, 'v' | 'kind' | 'id'>>;
@@ -72,7 +72,7 @@ function sortFiles(names: string[]): string[] {
 
 export class RecordStore {
   readonly dir: string;
-  readonly maxBytes: number;
+  private cap: number;
   private enabled: boolean;
   private recordSource: boolean;
   /** Unique per instance: pid plus random, so two stores in one process stay apart too. */
@@ -85,7 +85,7 @@ export class RecordStore {
 
   constructor(options: RecordStoreOptions) {
     this.dir = options.dir;
-    this.maxBytes = Math.max(4096, options.maxBytes ?? 50 * 1024 * 1024);
+    this.cap = Math.max(4096, options.maxBytes ?? 50 * 1024 * 1024);
     this.enabled = options.enabled ?? true;
     this.recordSource = options.recordSource ?? true;
   }
@@ -93,6 +93,18 @@ export class RecordStore {
   setRecording(opts: { enabled?: boolean; recordSource?: boolean }): void {
     if (opts.enabled !== undefined) this.enabled = opts.enabled;
     if (opts.recordSource !== undefined) this.recordSource = opts.recordSource;
+  }
+
+  get maxBytes(): number {
+    return this.cap;
+  }
+
+  /** A new size cap applies at once: the next write starts a new file, and a lower cap trims now. */
+  async setMaxBytes(bytes: number): Promise<void> {
+    this.cap = Math.max(4096, bytes);
+    if (this.currentBytes > this.cap / 4) this.currentFile = undefined;
+    // While the writer runs, its next file trims to the cap; else trim here.
+    if (!this.writing) await this.enforceCap(undefined);
   }
 
   get recording(): { enabled: boolean; recordSource: boolean } {
@@ -150,7 +162,7 @@ export class RecordStore {
         if (!rec || typeof rec !== 'object' || typeof rec.id !== 'string') {
           skippedLines++;
         } else if (rec.kind === 'completion' && typeof rec.ts === 'number') {
-          if (!byId.has(rec.id)) byId.set(rec.id, obj as CompletionRecord);
+          if (!byId.has(rec.id)) byId.set(rec.id, upgradeRecord(obj as Record<string, unknown>));
         } else if (rec.kind === 'patch') {
           patches.push(obj as RecordPatch);
         } else {
@@ -187,7 +199,10 @@ export class RecordStore {
   async exportCsv(file: string): Promise<number> {
     await this.flush();
     const { records } = await this.readAll();
-    await fs.promises.writeFile(file, toCsv(records as unknown as Record<string, unknown>[], CSV_COLUMNS));
+    // Timings as top-level columns, as spreadsheets have always had them; the record's own
+    // promptTokens (counted by the tokenizer) wins over the server's.
+    const rows = records.map(({ timings, ...r }) => ({ ...timings, ...r }));
+    await fs.promises.writeFile(file, toCsv(rows, CSV_COLUMNS));
     return records.length;
   }
 

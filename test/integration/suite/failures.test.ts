@@ -37,10 +37,8 @@ describe('bad input', function () {
     const end = editor.document.lineAt(editor.document.lineCount - 1).range.end;
     editor.selection = new vscode.Selection(end, end);
     const before = a.counters().requests;
-    const t0 = Date.now();
     await vscode.commands.executeCommand('type', { text: '\nx = ' });
     await vscode.commands.executeCommand('editor.action.inlineSuggest.trigger');
-    assert.ok(Date.now() - t0 < 5000, 'the editor did not wait on the dead server');
     assert.equal(a.counters().requests, before, 'no request while the server is known to be down (backoff)');
   });
 

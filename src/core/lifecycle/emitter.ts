@@ -1,5 +1,5 @@
 // A tiny typed event emitter: `on` returns a disposable, so listeners belong to a lifecycle.
-import type { Disposable } from './types';
+import type { Disposable } from './disposable';
 
 export class Emitter<T> {
   private readonly listeners = new Set<(value: T) => void>();
@@ -14,7 +14,7 @@ export class Emitter<T> {
       try {
         listener(value);
       } catch {
-        // A faulty listener must not stop the sampler or starve the other listeners.
+        // A faulty listener must not stop a poller or starve the other listeners.
       }
     }
   }
