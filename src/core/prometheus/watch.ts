@@ -6,6 +6,7 @@
 // announced once on onProblem when it starts, and again only after it went away and came back.
 import type { Disposable } from '../lifecycle/disposable';
 import { Emitter } from '../lifecycle/emitter';
+import { PollSchedule } from '../lifecycle/pollSchedule';
 import { RefCount } from '../lifecycle/refCount';
 import { RingBuffer } from '../gpu/ringBuffer';
 import { summarizeGpuWindow, type GpuWindowSummary } from '../gpu/summary';
@@ -48,21 +49,21 @@ export class PrometheusWatch {
   private current: FleetState = { kind: 'stopped', problems: [] };
   private announced = new Set<string>();
   private lastPoll: FleetPoll | undefined;
-  private readonly holds = new RefCount(
-    () => {
-      this.setState({ kind: 'starting', problems: [] });
-      void this.loop(++this.generation);
-    },
-    () => this.stop(),
-  );
-  private generation = 0;
-  private timer: NodeJS.Timeout | undefined;
-  private inFlight: AbortController | undefined;
+  private readonly schedule: PollSchedule<FleetPoll>;
+  private readonly holds: RefCount;
 
   constructor(readonly source: PrometheusFleetSource, options: PrometheusWatchOptions = {}) {
     this.intervalMs = Math.max(1000, options.intervalMs ?? 5000);
     this.latencyWindowS = options.latencyWindowS ?? 60;
     this.samples = new RingBuffer(options.historySize ?? 2000);
+    this.schedule = new PollSchedule(this.intervalMs, (signal) => this.poll(signal));
+    this.holds = new RefCount(
+      () => {
+        this.setState({ kind: 'starting', problems: [] });
+        this.schedule.start();
+      },
+      () => this.stop(),
+    );
   }
 
   onPoll(listener: (poll: FleetPoll) => void): Disposable {
@@ -107,7 +108,7 @@ export class PrometheusWatch {
 
   /** One poll now, outside the schedule. */
   pollNow(): Promise<FleetPoll> {
-    return this.poll();
+    return this.schedule.runNow();
   }
 
   dispose(): void {
@@ -116,23 +117,11 @@ export class PrometheusWatch {
   }
 
   private stop(): void {
-    this.generation++;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    this.inFlight?.abort();
+    this.schedule.stop();
     this.setState({ kind: 'stopped', problems: [] });
   }
 
-  private async loop(gen: number): Promise<void> {
-    await this.poll();
-    if (gen !== this.generation) return;
-    this.timer = setTimeout(() => void this.loop(gen), this.intervalMs);
-  }
-
-  private async poll(): Promise<FleetPoll> {
-    const ctrl = new AbortController();
-    this.inFlight = ctrl;
-    const signal = ctrl.signal;
+  private async poll(signal: AbortSignal): Promise<FleetPoll> {
     const ts = Date.now();
     const problems: FleetState['problems'] = [];
     const out: FleetPoll = { ts };
@@ -152,8 +141,6 @@ export class PrometheusWatch {
       if (signal.aborted) return out;
       const kind = err instanceof PrometheusError && err.kind === 'unreachable' ? 'unreachable' : 'error';
       problems.push({ kind, message: (err as Error).message });
-    } finally {
-      if (this.inFlight === ctrl) this.inFlight = undefined;
     }
     this.lastPoll = out;
     const first = problems[0];
