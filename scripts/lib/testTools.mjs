@@ -15,6 +15,8 @@ const systemPackages = [
   { pkg: 'libkrb5-dev', present: () => fs.existsSync('/usr/include/krb5.h') || fs.existsSync('/usr/include/gssapi/gssapi.h') },
   // The e2e tier unpacks the .vsix as VS Code lays it out.
   { pkg: 'unzip', present: () => onPath('unzip') },
+  // The fleet tests run a real Prometheus that scrapes engines and a DCGM-format exporter.
+  { pkg: 'prometheus', present: () => fs.existsSync('/usr/bin/prometheus') || onPath('prometheus') },
 ];
 
 function onPath(cmd) {

@@ -7,11 +7,15 @@ import * as path from 'node:path';
 import { casesFromRecordDir, sampleWorkspaceCases, type ReplayCase } from '../../core/compare/cases';
 import { toJson, toMarkdown, type ComparisonReport } from '../../core/compare/report';
 import { toCsv, toPublishedTable } from '../../core/compare/publishedTable';
-import { DEFAULT_BUDGET_TOKENS, DEFAULT_TTFT_SLO_MS, runComparison } from '../../core/compare/runner';
+import { DEFAULT_BUDGET_TOKENS, DEFAULT_TTFT_SLO_MS, runComparison, type RunComparisonOptions } from '../../core/compare/runner';
 import { DEFAULT_LENGTH_BOUNDS, validateLengthBounds, type LengthBounds } from '../../core/compare/lengthClasses';
 import { ProcessVramPoller } from '../../core/gpu/processVram';
 import { launchServer, type LaunchedServer, type LaunchSpec } from '../../core/server/launch';
 import { GpuSampler } from '../../core/gpu/sampler';
+import { fleetMarkdown, type FleetProfileNumbers } from '../../core/prometheus/fleetReport';
+import { parseSelector } from '../../core/prometheus/selector';
+import { prometheusBaseUrl } from '../../core/prometheus/client';
+import { runFleetComparison, type FleetArgs } from './compareFleet';
 import { validateProfiles, type ModelProfile } from '../../core/profiles';
 import { CliUsageError } from '../usage';
 import { parseCommandArgs, showHelp, stringOptions } from '../args';
@@ -55,6 +59,16 @@ and server-side /metrics numbers beside them.
                         the endpoint's port) beside the card's
   --out FILE            also write the report to FILE (JSON for .json, CSV for .csv, else markdown)
 
+Shared GPU server or cluster (Prometheus scraping vLLM's /metrics and NVIDIA's dcgm-exporter):
+  --prometheus URL      read each profile's fleet numbers over its window from this Prometheus:
+                        requests served per replica (instance/pod), server TTFT, GPU
+                        utilisation, VRAM and power (DCGM), the load generator's overhead.
+                        Each profile then waits for a scrape at both edges of its window.
+  --selector SEL        label matchers of a profile's replicas (and GPUs), as in PromQL, e.g.
+                        '{namespace="llm", pod=~"vllm-.*"}'. Once for every profile, or once
+                        per --profile in the same order. Default: every vLLM series.
+  --gpu-selector SEL    label matchers of the GPUs when they differ (same rule as --selector)
+
 An API key, if the servers need one, is read from the COMPLETION_LAB_API_KEY environment variable.`;
 
 interface CompareArgs {
@@ -73,6 +87,7 @@ interface CompareArgs {
   /** Profile name -> how to start its server. */
   launch: Map<string, LaunchSpec>;
   out?: string;
+  fleet?: FleetArgs;
 }
 
 const SPEC_KEYS = new Set(['model', 'template', 'maxTokens', 'temperature', 'topP']);
@@ -116,6 +131,9 @@ function parse(args: string[]): CompareArgs | 'help' {
     engine: { type: 'string', multiple: true },
     gpu: { type: 'boolean' },
     out: { type: 'string' },
+    prometheus: { type: 'string' },
+    selector: { type: 'string', multiple: true },
+    'gpu-selector': { type: 'string', multiple: true },
   });
   if (values['help']) return 'help';
   const int = (name: string, min: number, dflt: number): number => {
@@ -157,6 +175,8 @@ function parse(args: string[]): CompareArgs | 'help' {
   if (typeof values['records'] === 'string') out.records = values['records'];
   if (typeof values['workspace'] === 'string') out.workspace = values['workspace'];
   if (typeof values['out'] === 'string') out.out = values['out'];
+  const fleet = parseFleetArgs(values, profiles.length);
+  if (fleet) out.fleet = fleet;
   return out;
 }
 
@@ -230,6 +250,34 @@ function startServer(spec: LaunchSpec | undefined): Promise<LaunchedServer | und
   });
 }
 
+/** --prometheus, --selector, --gpu-selector: checked here, so a typo stops before any request. */
+function parseFleetArgs(values: Record<string, string | boolean | string[] | undefined>, profiles: number): FleetArgs | undefined {
+  const url = values['prometheus'];
+  const perProfile = (flag: string): string[] | undefined => {
+    const given = values[flag] as string[] | undefined;
+    if (!given) return undefined;
+    if (typeof url !== 'string') throw new CliUsageError(`--${flag} needs --prometheus URL (the Prometheus that scrapes the servers).`);
+    if (given.length !== 1 && given.length !== profiles) throw new CliUsageError(`give --${flag} once for every profile or once per --profile (${profiles}), not ${given.length} times.`);
+    for (const sel of given) {
+      try {
+        parseSelector(sel);
+      } catch (err) {
+        throw new CliUsageError(`--${flag}: ${(err as Error).message}`);
+      }
+    }
+    return given.length === 1 ? Array<string>(profiles).fill(given[0]!) : given;
+  };
+  const selectors = perProfile('selector');
+  const gpuSelectors = perProfile('gpu-selector');
+  if (typeof url !== 'string') return undefined;
+  try {
+    prometheusBaseUrl(url);
+  } catch (err) {
+    throw new CliUsageError(`--prometheus: ${(err as Error).message}`);
+  }
+  return { url, selectors: selectors ?? Array<string>(profiles).fill(''), ...(gpuSelectors ? { gpuSelectors } : {}) };
+}
+
 async function loadCases(a: CompareArgs): Promise<ReplayCase[]> {
   if (a.records !== undefined) {
     if (!isDir(a.records)) throw new CliUsageError(`--records ${a.records} is not a folder.`);
@@ -268,9 +316,10 @@ export async function run(args: string[]): Promise<number> {
   process.stderr.write(`compare: ${cases.length} ${cases[0]!.source} cases x ${a.profiles.length} profiles\n`);
   const sampler = a.gpu ? new GpuSampler({ intervalMs: 250 }) : undefined;
   const processVram = a.gpu ? new ProcessVramPoller({ intervalMs: 500 }) : undefined;
-  let report;
+  let report: ComparisonReport;
+  let fleet: FleetProfileNumbers[] | undefined;
   try {
-    report = await runComparison({
+    const options: RunComparisonOptions = {
       cases,
       profiles: a.profiles,
       concurrency: a.concurrency,
@@ -285,17 +334,25 @@ export async function run(args: string[]): Promise<number> {
       ...(a.launch.size ? { launch: (p) => startServer(a.launch.get(p.name)) } : {}),
       ...(apiKey ? { apiKeyFor: () => apiKey } : {}),
       onProgress: (done, total, cur) => process.stderr.write(`compare: ${done}/${total} ${cur.profile}${a.concurrency.length > 1 && cur.concurrency ? ` x${cur.concurrency}` : ''}${cur.caseId ? ` ${cur.caseId}` : ''}\n`),
-    });
+    };
+    if (a.fleet) ({ report, fleet } = await runFleetComparison(options, a.fleet, (line) => process.stderr.write(line + '\n')));
+    else report = await runComparison(options);
   } finally {
     process.off('SIGINT', onSigint);
     if (sampler?.state.kind === 'no-gpu-tool') process.stderr.write(`compare: ${sampler.state.message ?? 'no GPU tool found'}\n`);
     sampler?.dispose();
   }
   for (const p of report.profiles) if (p.status === 'failed') process.stderr.write(`compare: profile "${p.name}" failed: ${p.error}\n`);
-  process.stdout.write(render(report, a.format));
+  // The fleet numbers (with --prometheus) go into the JSON and Markdown forms.
+  const rendered = (format: ReportFormat): string => {
+    if (format === 'json' && fleet) return JSON.stringify({ ...report, fleet: { prometheus: a.fleet!.url, profiles: fleet } }, null, 2) + '\n';
+    if (format === 'markdown' && fleet) return render(report, format) + fleetMarkdown(a.fleet!.url, fleet);
+    return render(report, format);
+  };
+  process.stdout.write(rendered(a.format));
   if (a.out) {
     const lower = a.out.toLowerCase();
-    const body = render(report, lower.endsWith('.json') ? 'json' : lower.endsWith('.csv') ? 'csv' : 'markdown');
+    const body = rendered(lower.endsWith('.json') ? 'json' : lower.endsWith('.csv') ? 'csv' : 'markdown');
     try {
       fs.writeFileSync(a.out, body);
     } catch (err) {

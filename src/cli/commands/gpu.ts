@@ -4,6 +4,7 @@ import { GpuSampler } from '../../core/gpu/sampler';
 import type { GpuSample, GpuToolChoice } from '../../core/gpu/types';
 import { showHelp } from '../args';
 import { CliUsageError } from '../usage';
+import { runFleetWatch } from './gpuFleet';
 
 const HELP = `Usage: completion-lab gpu [--interval-ms N] [--count N] [--tool auto|nvidia-smi|amd-smi|rocm-smi]
 
@@ -11,10 +12,24 @@ Prints one JSON line per sample: {ts, gpus: [{index, name, utilGpuPct, memUsedMi
 powerW, tempC, smClockMHz}], processes: [{pid, name, memMiB}]}. null where the tool had no value.
   --interval-ms N   sample period (default 500, at least 200)
   --count N         stop after N samples (default: run until Ctrl-C)
-  --tool T          which tool to poll (default auto: nvidia-smi, then amd-smi, then rocm-smi)`;
+  --tool T          which tool to poll (default auto: nvidia-smi, then amd-smi, then rocm-smi)
+
+A shared server or cluster, through its Prometheus (NVIDIA dcgm-exporter and vLLM series):
+  --prometheus URL  read GPUs and replicas there instead of a local tool; one JSON line per
+                    poll: {ts, source: "prometheus", gpus: [...with uuid, hostname, pod],
+                    replicas: [{name, requestsRunning, requestsWaiting, kvCacheUsage,
+                    meanTtftMs}], fleet: {...summed queue, mean KV cache, TTFT}}
+                    (--interval-ms default 5000 here, at least 1000). Exit 1 after --count
+                    polls when the last one had a problem (printed once on stderr).
+  --selector SEL    label matchers of the replicas and GPUs, e.g. '{namespace="llm"}'
+  --gpu-selector S  label matchers of the GPUs when they differ`;
 
 interface GpuArgs {
   intervalMs: number;
+  intervalGiven?: boolean;
+  prometheus?: string;
+  selector?: string;
+  gpuSelector?: string;
   count?: number;
   tool: GpuToolChoice;
 }
@@ -40,6 +55,16 @@ function parseArgs(args: string[]): GpuArgs | 'help' {
         return 'help';
       case '--interval-ms':
         out.intervalMs = int(value());
+        out.intervalGiven = true;
+        break;
+      case '--prometheus':
+        out.prometheus = value();
+        break;
+      case '--selector':
+        out.selector = value();
+        break;
+      case '--gpu-selector':
+        out.gpuSelector = value();
         break;
       case '--count':
         out.count = int(value());
@@ -77,6 +102,16 @@ function toLine(s: GpuSample): string {
 export async function run(args: string[]): Promise<number> {
   const parsed = parseArgs(args);
   if (showHelp(parsed, HELP)) return 0;
+  if (parsed.prometheus !== undefined) {
+    return runFleetWatch({
+      url: parsed.prometheus,
+      selector: parsed.selector ?? '',
+      ...(parsed.gpuSelector !== undefined ? { gpuSelector: parsed.gpuSelector } : {}),
+      intervalMs: parsed.intervalGiven ? parsed.intervalMs : 5000,
+      ...(parsed.count !== undefined ? { count: parsed.count } : {}),
+    });
+  }
+  if (parsed.selector !== undefined || parsed.gpuSelector !== undefined) throw new CliUsageError('--selector needs --prometheus URL (the Prometheus that scrapes the servers and the DCGM exporter).');
   if (parsed.intervalMs < 200) process.stderr.write(`completion-lab gpu: --interval-ms ${parsed.intervalMs} is below the 200 ms floor; sampling every 200 ms.\n`);
   const sampler = new GpuSampler({ intervalMs: parsed.intervalMs, tool: parsed.tool });
   return new Promise<number>((resolve) => {

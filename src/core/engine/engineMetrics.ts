@@ -57,6 +57,10 @@ export class EngineMetrics {
     gauge('vllm:kv_cache_usage_perc', 'KV-cache usage. 1 means 100 percent usage.', sources.kvCacheUsage);
     // Zero-valued series exist from the start, so a scraper sees the names before traffic.
     for (const c of [this.promptTokens, this.generationTokens, this.requestsAborted, this.requests]) c.inc(labels, 0);
+    // Histograms too, as vLLM creates its labelled children at start-up: a series that first
+    // appears with its first observation has no earlier sample, so Prometheus' rate() and
+    // increase() cannot count that observation.
+    for (const h of [this.ttft, this.interToken, this.e2e]) h.zero(labels);
   }
 
   get modelLabel(): { model_name: string } {

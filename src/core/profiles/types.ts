@@ -1,5 +1,6 @@
 // A model profile as the user writes it in `completionLab.profiles` (package.json is the
 // schema), and the effective settings one request is sent with once the served model is known.
+import type { ProfilePrometheus } from '../prometheus/config';
 
 export type TemplateChoice = 'auto' | 'prefix-only' | 'qwen-fim' | 'custom';
 export type TemplateKind = Exclude<TemplateChoice, 'auto'>;
@@ -20,6 +21,8 @@ export interface ModelProfile {
   stop?: string[];
   apiKeyName?: string;
   launchCommand?: string;
+  /** Where its replicas' and GPUs' numbers are read on a shared server or cluster. */
+  prometheus?: ProfilePrometheus;
 }
 
 export type ModelFamily = 'deepseek-r1-distill' | 'qwen' | 'unknown';

@@ -1,5 +1,6 @@
 // Checks the `completionLab.profiles` setting by hand (it comes from a JSON file the user
 // edits): never throws, keeps every usable profile, and says per field what is wrong.
+import { validateProfilePrometheus } from '../prometheus/config';
 import { TEMPLATE_CHOICES, type ModelProfile, type TemplateChoice } from './types';
 
 export interface ProfilesValidation {
@@ -7,7 +8,7 @@ export interface ProfilesValidation {
   errors: string[];
 }
 
-const KNOWN_FIELDS = new Set(['name', 'endpoint', 'model', 'template', 'customTemplate', 'temperature', 'topP', 'maxTokens', 'stop', 'apiKeyName', 'launchCommand']);
+const KNOWN_FIELDS = new Set(['name', 'endpoint', 'model', 'template', 'customTemplate', 'temperature', 'topP', 'maxTokens', 'stop', 'apiKeyName', 'launchCommand', 'prometheus']);
 
 export function validateProfiles(raw: unknown): ProfilesValidation {
   const errors: string[] = [];
@@ -124,6 +125,11 @@ function validateOne(e: Record<string, unknown>, label: string, errors: string[]
     if (typeof v === 'string') {
       if (v.trim()) profile[key] = v.trim();
     } else errors.push(`${label}: "${key}" must be a string, not ${describe(v)}; ignored.`);
+  }
+
+  if (e['prometheus'] !== undefined) {
+    const prom = validateProfilePrometheus(e['prometheus'], label, errors);
+    if (prom) profile.prometheus = prom;
   }
 
   for (const key of Object.keys(e)) {

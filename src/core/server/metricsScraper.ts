@@ -3,6 +3,7 @@
 // never asked twice at once. Keeps the previous and the latest scrape for windowDelta().
 import type { Disposable } from '../lifecycle/disposable';
 import { Emitter } from '../lifecycle/emitter';
+import { PollSchedule } from '../lifecycle/pollSchedule';
 import { RefCount } from '../lifecycle/refCount';
 import { fetchMetrics, metricsUrl } from './metricsFetch';
 import { windowDelta, type MetricsWindow, type ServerMetrics } from './serverMetrics';
@@ -21,10 +22,8 @@ export class MetricsScraper {
   private readonly timeoutMs: number;
   private readonly scrapes = new Emitter<ServerMetrics>();
   private readonly errors = new Emitter<string>();
-  private readonly holds = new RefCount(() => void this.scrape(++this.generation), () => this.stop());
-  private generation = 0;
-  private timer: NodeJS.Timeout | undefined;
-  private inFlight: AbortController | undefined;
+  private readonly schedule: PollSchedule<ServerMetrics | undefined>;
+  private readonly holds: RefCount;
   private prev: ServerMetrics | undefined;
   private last: ServerMetrics | undefined;
   private lastError: string | undefined;
@@ -33,6 +32,8 @@ export class MetricsScraper {
     this.url = metricsUrl(endpoint);
     this.intervalMs = Math.max(250, options.intervalMs ?? 5000);
     this.timeoutMs = options.timeoutMs ?? 5000;
+    this.schedule = new PollSchedule(this.intervalMs, (signal) => this.fetchOnce(signal));
+    this.holds = new RefCount(() => this.schedule.start(), () => this.schedule.stop());
   }
 
   onScrape(listener: (m: ServerMetrics) => void): Disposable {
@@ -59,46 +60,29 @@ export class MetricsScraper {
 
   /** One scrape now, outside the schedule (e.g. right after a completion ended). */
   async scrapeNow(): Promise<ServerMetrics | undefined> {
-    return this.fetchOnce();
+    return this.schedule.runNow();
   }
 
   dispose(): void {
     this.holds.reset();
-    this.stop();
+    this.schedule.stop();
   }
 
-  private stop(): void {
-    this.generation++;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    this.inFlight?.abort();
-  }
-
-  private async scrape(gen: number): Promise<void> {
-    await this.fetchOnce();
-    if (gen !== this.generation) return;
-    this.timer = setTimeout(() => void this.scrape(gen), this.intervalMs);
-  }
-
-  private async fetchOnce(): Promise<ServerMetrics | undefined> {
-    const ctrl = new AbortController();
-    this.inFlight = ctrl;
+  private async fetchOnce(signal: AbortSignal): Promise<ServerMetrics | undefined> {
     try {
       const { modelName, apiKey } = this.options;
-      const m = await fetchMetrics(this.endpoint, { signal: ctrl.signal, timeoutMs: this.timeoutMs, ...(modelName ? { modelName } : {}), ...(apiKey ? { apiKey } : {}) });
+      const m = await fetchMetrics(this.endpoint, { signal, timeoutMs: this.timeoutMs, ...(modelName ? { modelName } : {}), ...(apiKey ? { apiKey } : {}) });
       this.prev = this.last;
       this.last = m;
       this.lastError = undefined;
       this.scrapes.emit(m);
       return m;
     } catch (err) {
-      if (ctrl.signal.aborted) return undefined;
+      if (signal.aborted) return undefined;
       const message = (err as Error).message;
       if (message !== this.lastError) this.errors.emit(message);
       this.lastError = message;
       return undefined;
-    } finally {
-      if (this.inFlight === ctrl) this.inFlight = undefined;
     }
   }
 }

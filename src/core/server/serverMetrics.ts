@@ -29,7 +29,7 @@ export interface ServerMetrics {
   models: string[];
 }
 
-function first(samples: PromSample[], names: string[], filter: LabelFilter): number | undefined {
+function first(samples: readonly PromSample[], names: string[], filter: LabelFilter): number | undefined {
   for (const n of names) {
     const v = sumOf(samples, n, filter);
     if (v !== undefined) return v;
@@ -37,7 +37,7 @@ function first(samples: PromSample[], names: string[], filter: LabelFilter): num
   return undefined;
 }
 
-function firstHistogram(samples: PromSample[], names: string[], filter: LabelFilter): Histogram | undefined {
+function firstHistogram(samples: readonly PromSample[], names: string[], filter: LabelFilter): Histogram | undefined {
   for (const n of names) {
     const h = histogramOf(samples, n, filter);
     if (h) return h;
@@ -54,7 +54,11 @@ export function detectKind(samples: readonly PromSample[]): ServerKind {
 
 /** Reads /metrics text; with `modelName`, only series labelled with that model (unlabelled ones too). */
 export function readServerMetrics(text: string, opts: { modelName?: string; ts?: number } = {}): ServerMetrics {
-  const samples = parsePrometheus(text);
+  return serverMetricsFromSamples(parsePrometheus(text), opts);
+}
+
+/** The same reading from samples already parsed (or read back through Prometheus' API). */
+export function serverMetricsFromSamples(samples: readonly PromSample[], opts: { modelName?: string; ts?: number } = {}): ServerMetrics {
   const filter: LabelFilter = opts.modelName === undefined ? () => true : (l) => l['model_name'] === undefined || l['model_name'] === opts.modelName;
   const models = [...new Set(samples.map((s) => s.labels['model_name']).filter((m): m is string => !!m))];
   const out: ServerMetrics = { kind: detectKind(samples), models };
