@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { TOOL_ORDER } from '../core/gpu/findTool';
 import type { GpuToolChoice } from '../core/gpu/types';
 import { validateProfiles, type ModelProfile } from '../core/profiles';
+import { DEFAULT_LANGUAGES } from './enablement';
 
 /** `completionLab.gpu.tool`: a tool, `auto`, or `none` (no GPU polling at all). */
 export type GpuToolSetting = GpuToolChoice | 'none';
@@ -23,6 +24,16 @@ function cfg(): vscode.WorkspaceConfiguration {
 
 export const config = {
   enabled: (): boolean => cfg().get<boolean>('enabled', true),
+  /** `completionLab.languages`: per-language switch, "*" for the rest. */
+  languages: (): Record<string, unknown> => {
+    const v = cfg().get<unknown>('languages', DEFAULT_LANGUAGES);
+    return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : { ...DEFAULT_LANGUAGES };
+  },
+  /** Turns completions on or off where the user set it last (the workspace's value wins if there is one). */
+  async setEnabled(on: boolean): Promise<void> {
+    const target = cfg().inspect<boolean>('enabled')?.workspaceValue !== undefined ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+    await cfg().update('enabled', on, target);
+  },
   debounceMs: (): number => clampInt(cfg().get<number>('debounceMs', 150), 0, 2000),
   contextTokens: (): number => clampInt(cfg().get<number>('contextTokens', 1536), 64, 32768),
   recording: (): boolean => cfg().get<boolean>('recording.enabled', true),
@@ -65,7 +76,7 @@ export const config = {
 
 /**
  * What must restart when settings change. Settings not named here are read fresh at each
- * use (enabled, debounceMs, contextTokens, keptTextDelaySeconds, engine.modelPath).
+ * use (enabled, languages, debounceMs, contextTokens, keptTextDelaySeconds, engine.modelPath).
  */
 export interface SettingsHandlers {
   /** completionLab.profiles, completionLab.activeProfile: a new connection. */

@@ -11,7 +11,9 @@ import { ApiKeys } from './apiKeys';
 import { registerCommands } from './commands';
 import { runComparisonCommand, type ComparisonArgs } from './comparison';
 import { config, onSettingsChange } from './config';
+import { registerControls, statusMenuEntries } from './controls';
 import { toDisposable } from './dispose';
+import { enablement } from './enablement';
 import { GpuWatch } from './gpuWatch';
 import { LiveStats } from './liveStats';
 import { errorText, log } from './log';
@@ -21,6 +23,7 @@ import { PanelModel } from './panelModel';
 import { CompletionProvider } from './provider';
 import { Recorder } from './recorder';
 import { ServerManager } from './servers';
+import { Snooze } from './snooze';
 import { StatusBar } from './statusBar';
 
 export function activate(context: vscode.ExtensionContext): CompletionLabApi | undefined {
@@ -47,10 +50,13 @@ function start(context: vscode.ExtensionContext): CompletionLabApi {
   sub(toDisposable(destroyAgents));
   const panel = new PanelModel(store, stats, path.join(storage, 'reports'));
   const outcomes = sub(new OutcomeTracker(() => store, () => config.keptDelayMs()));
-  const provider = sub(new CompletionProvider({ active: () => active.current, outcomes, recorder: new Recorder(store, gpu, panel, stats) }));
+  const snooze = sub(new Snooze(context.globalState));
+  const gate = (languageId?: string) => enablement({ enabled: config.enabled(), languages: config.languages(), snoozeUntil: snooze.until, now: Date.now() }, languageId);
+  const provider = sub(new CompletionProvider({ active: () => active.current, outcomes, recorder: new Recorder(store, gpu, panel, stats), gate }));
   sub(vscode.languages.registerInlineCompletionItemProvider({ pattern: '**' }, provider));
   const statusBar = sub(new StatusBar(stats, {
     enabled: () => config.enabled(),
+    snoozedUntil: () => snooze.until,
     profileName: () => config.activeProfile().profile?.name,
     profileProblem: () => config.activeProfile().errors[0],
   }));
@@ -62,6 +68,8 @@ function start(context: vscode.ExtensionContext): CompletionLabApi {
     store, reportsDir: panel.reportsDir, sampler: () => gpu.sampler, apiKeyFor: (p) => keys.get(p), onReport: (view) => panel.setComparison(view),
   }, args);
   const clearCaches = () => { provider.clearCache(); panel.forget(); };
+  sub(snooze.onDidChange(() => statusBar.schedule()));
+  for (const d of registerControls({ snooze, stats, forceNext: () => provider.forceNext() })) sub(d);
   for (const d of registerCommands({ store, servers: sub(new ServerManager(context.extensionPath)), showPanel, clearCaches, keys, runComparison })) sub(d);
   sub(onSettingsChange({
     profiles: () => { provider.clearCache(); active.reload(); },
@@ -73,7 +81,8 @@ function start(context: vscode.ExtensionContext): CompletionLabApi {
   return {
     records: async () => { await store.flush(); return (await store.readAll()).records; },
     status: () => statusBar.current && { text: statusBar.current.text, tooltip: statusBar.current.tooltip },
-    counters: () => ({ requests: provider.requests, cacheHits: provider.cacheHits }),
+    counters: () => ({ requests: provider.requests, cacheHits: provider.cacheHits, declined: provider.declined }),
+    statusMenu: () => statusMenuEntries({ snooze, stats }),
   };
 }
 

@@ -11,6 +11,7 @@ import { completeAt } from '../core/pipeline/completeAt';
 import type { CompletionRecord, Outcome } from '../core/store/record';
 import type { ActiveProfile } from './activeProfile';
 import { config } from './config';
+import type { Enablement } from './enablement';
 import { Disposable } from './dispose';
 import { errorText, log } from './log';
 import { ACCEPT_COMMAND, type OutcomeTracker } from './outcomes';
@@ -19,6 +20,8 @@ import type { Connected } from './serverConnection';
 
 /** Chars of prefix kept as the cache key: enough to tell places apart, cheap to compare. */
 const CACHE_PREFIX_CHARS = 2000;
+/** How long a "Suggest now" waits for VS Code to call the provider with an explicit trigger. */
+const FORCE_WINDOW_MS = 10_000;
 
 interface InFlight {
   controller: AbortController;
@@ -32,6 +35,8 @@ export interface ProviderDeps {
   outcomes: OutcomeTracker;
   /** Every request that reached the server leaves one record through it. */
   recorder: Recorder;
+  /** Whether completions are on for this language now (switch, snooze, languages map). */
+  gate: (languageId: string) => Enablement;
 }
 
 /** Where in which document a request was made. */
@@ -52,6 +57,10 @@ export class CompletionProvider extends Disposable implements vscode.InlineCompl
   /** Requests that reached the server (for tests and the panel). */
   requests = 0;
   cacheHits = 0;
+  /** Calls answered with nothing because completions are off here (language, switch, snooze). */
+  declined = 0;
+  /** Set by the "Suggest now" command: the next explicit trigger skips the gate and the wait. */
+  private forcedUntil = 0;
 
   constructor(private readonly deps: ProviderDeps) {
     super();
@@ -70,13 +79,28 @@ export class CompletionProvider extends Disposable implements vscode.InlineCompl
     this.cache.clear();
   }
 
+  /** The next explicit trigger (within a few seconds) asks the server even where completions are off. */
+  forceNext(): void {
+    this.forcedUntil = Date.now() + FORCE_WINDOW_MS;
+  }
+
+  private takeForce(ctx: vscode.InlineCompletionContext): boolean {
+    if (ctx.triggerKind !== vscode.InlineCompletionTriggerKind.Invoke || Date.now() > this.forcedUntil) return false;
+    this.forcedUntil = 0;
+    return true;
+  }
+
   async provideInlineCompletionItems(
     doc: vscode.TextDocument,
     pos: vscode.Position,
-    _ctx: vscode.InlineCompletionContext,
+    ctx: vscode.InlineCompletionContext,
     token: vscode.CancellationToken,
   ): Promise<vscode.InlineCompletionItem[] | undefined> {
-    if (!config.enabled()) return undefined;
+    const forced = this.takeForce(ctx);
+    if (!forced && !this.deps.gate(doc.languageId).on) {
+      this.declined++;
+      return undefined;
+    }
     const active = this.deps.active();
     if (!active) return undefined;
     const conn = active.connection;
@@ -95,7 +119,7 @@ export class CompletionProvider extends Disposable implements vscode.InlineCompl
     if (conn.backingOff) return undefined;
 
     const keystrokeAt = this.lastChange.get(doc.uri.toString()) ?? Date.now();
-    const wait = config.debounceMs() - (Date.now() - keystrokeAt);
+    const wait = forced ? 0 : config.debounceMs() - (Date.now() - keystrokeAt);
     if (wait > 0) await sleep(wait);
     if (token.isCancellationRequested) return undefined;
 

@@ -5,7 +5,8 @@ import type { GpuSample, SamplerState } from '../core/gpu/types';
 import type { ServerView } from './liveStats';
 
 export type StatusState =
-  | { kind: 'off' }
+  /** until: epoch ms a snooze ends (off by snooze rather than by the setting). */
+  | { kind: 'off'; until?: number }
   | { kind: 'no-profile'; message: string }
   | { kind: 'unreachable'; endpoint: string; message: string }
   | { kind: 'degraded'; message: string; base: ServingFacts }
@@ -42,7 +43,11 @@ function servingGpu(sample: GpuSample | undefined) {
 export function renderStatus(state: StatusState): StatusView {
   switch (state.kind) {
     case 'off':
-      return { text: '$(circle-slash) Completion Lab: off', tooltip: 'Inline completions are off (`completionLab.enabled`).', severity: 'normal' };
+      if (state.until !== undefined) {
+        const at = new Date(state.until).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+        return { text: `$(clock) Completion Lab: snoozed until ${at}`, tooltip: `Inline completions are snoozed until ${at}.\n\n[Resume now](command:completionLab.toggle)`, severity: 'normal' };
+      }
+      return { text: '$(circle-slash) Completion Lab: off', tooltip: 'Inline completions are off (`completionLab.enabled`).\n\n[Turn on](command:completionLab.toggle)', severity: 'normal' };
     case 'no-profile':
       return { text: '$(warning) Completion Lab: no model', tooltip: `${state.message}\n\n[Select model](command:completionLab.selectModel) · [Open log](command:completionLab.showLog)`, severity: 'warning' };
     case 'unreachable':

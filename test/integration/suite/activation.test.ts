@@ -17,7 +17,7 @@ describe('activation', () => {
     await activateExtension();
     const manifest = extension().packageJSON as Manifest;
     const contributed = (manifest.contributes?.commands ?? []).map((c) => c.command);
-    assert.equal(contributed.length, 8, `expected the 8 completionLab.* commands in package.json, got ${contributed.join(', ')}`);
+    assert.equal(contributed.length, 12, `expected the 12 completionLab.* commands in package.json, got ${contributed.join(', ')}`);
     const registered = new Set(await vscode.commands.getCommands(true));
     const missing = contributed.filter((c) => !registered.has(c));
     assert.deepEqual(missing, [], `commands contributed but not registered: ${missing.join(', ')}`);
