@@ -122,6 +122,7 @@ function render(state: PanelState): void {
       datasets: [
         { label: 'TTFT (ms)', data: state.recent.map((p) => p.ttftMs ?? null), borderColor: '#3794ff', tension: 0.2 },
         { label: 'E2E (ms)', data: state.recent.map((p) => p.e2eMs ?? null), borderColor: '#89d185', tension: 0.2 },
+        { label: 'keystroke → ghost text (ms)', data: state.recent.map((p) => p.keystrokeToShownMs ?? null), borderColor: '#cca700', tension: 0.2 },
       ],
     },
     options: { animation: false, responsive: true, maintainAspectRatio: false, scales: { y: { beginAtZero: true } } },

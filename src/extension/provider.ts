@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import { CompletionCache } from '../core/cache/completionCache';
 import { ClientError } from '../core/client/errors';
 import { completeAt } from '../core/pipeline/completeAt';
+import { TypingRhythm } from '../core/typing/adaptiveDebounce';
 import type { CompletionRecord, Outcome } from '../core/store/record';
 import type { ActiveProfile } from './activeProfile';
 import { config } from './config';
@@ -48,11 +49,14 @@ interface Spot {
   lineSuffix: string;
   prefixTail: string;
   keystrokeAt: number;
+  /** The wait chosen after the keystroke (adaptive, or 0 when forced). */
+  debounceMs: number;
 }
 
 export class CompletionProvider extends Disposable implements vscode.InlineCompletionItemProvider {
   private readonly cache = new CompletionCache();
-  private readonly lastChange = new Map<string, number>();
+  /** Each open document's typing rhythm: the wait after a keystroke follows it. */
+  private readonly rhythm = new Map<string, TypingRhythm>();
   private readonly inFlight = new Map<string, InFlight>();
   /** Requests that reached the server (for tests and the panel). */
   requests = 0;
@@ -65,11 +69,15 @@ export class CompletionProvider extends Disposable implements vscode.InlineCompl
   constructor(private readonly deps: ProviderDeps) {
     super();
     this.register(vscode.workspace.onDidChangeTextDocument((e) => {
-      if (e.contentChanges.length) this.lastChange.set(e.document.uri.toString(), Date.now());
+      if (!e.contentChanges.length) return;
+      const key = e.document.uri.toString();
+      let r = this.rhythm.get(key);
+      if (!r) this.rhythm.set(key, (r = new TypingRhythm()));
+      r.keystroke(Date.now());
     }));
     this.register(vscode.workspace.onDidCloseTextDocument((d) => {
       const key = d.uri.toString();
-      this.lastChange.delete(key);
+      this.rhythm.delete(key);
       this.inFlight.get(key)?.controller.abort();
     }));
     this.register({ dispose: () => this.inFlight.forEach((f) => f.controller.abort()) });
@@ -118,14 +126,16 @@ export class CompletionProvider extends Disposable implements vscode.InlineCompl
     }
     if (conn.backingOff) return undefined;
 
-    const keystrokeAt = this.lastChange.get(doc.uri.toString()) ?? Date.now();
-    const wait = forced ? 0 : config.debounceMs() - (Date.now() - keystrokeAt);
+    const rhythm = this.rhythm.get(doc.uri.toString());
+    const keystrokeAt = rhythm?.lastKeystroke() ?? Date.now();
+    const debounceMs = forced ? 0 : (rhythm ?? new TypingRhythm()).wait(config.debounce());
+    const wait = debounceMs - (Date.now() - keystrokeAt);
     if (wait > 0) await sleep(wait);
     if (token.isCancellationRequested) return undefined;
 
     const server = await conn.connect();
     if (!server || token.isCancellationRequested) return undefined;
-    return this.request({ doc, pos, text, offset, lineSuffix, prefixTail, keystrokeAt }, active, server, token);
+    return this.request({ doc, pos, text, offset, lineSuffix, prefixTail, keystrokeAt, debounceMs }, active, server, token);
   }
 
   /** One request per editor: the newer one wins, the older one is aborted on the server. */
@@ -141,7 +151,7 @@ export class CompletionProvider extends Disposable implements vscode.InlineCompl
     const sub = token.onCancellationRequested(() => flight.controller.abort());
 
     const started = Date.now();
-    const base = this.baseRecord(spot.doc, server.effective, started, started - spot.keystrokeAt);
+    const base = { ...this.baseRecord(spot.doc, server.effective, started, started - spot.keystrokeAt), debounceMs: spot.debounceMs };
     let outcome: Outcome = 'failed';
     let record: CompletionRecord = base;
     let span: RequestSpan | undefined;
@@ -163,7 +173,10 @@ export class CompletionProvider extends Disposable implements vscode.InlineCompl
       active.connection.reportSuccess();
       const shown = this.answer(spot, out.text, base.id, token.isCancellationRequested || flight.superseded ? (flight.superseded ? 'superseded' : 'cancelled') : undefined);
       outcome = shown.outcome;
-      if (outcome === 'shown') record = { ...record, shownText: out.text, timeToShownMs: Date.now() - started };
+      if (outcome === 'shown') {
+        const now = Date.now();
+        record = { ...record, shownText: out.text, timeToShownMs: now - started, keystrokeToShownMs: now - spot.keystrokeAt };
+      }
       return shown.items;
     } catch (err) {
       if (err instanceof ClientError && err.kind === 'aborted') {

@@ -62,6 +62,7 @@ export class StatusBar extends Disposable {
       last: s.last,
       p50: s.ttft(50),
       p90: s.ttft(90),
+      shownP50: s.keystrokeToShown(50),
       count: s.count,
       gpu: s.gpu,
       gpuState: s.gpuState,

@@ -18,6 +18,8 @@ export interface ServingFacts {
   last?: CompletionRecord;
   p50?: number;
   p90?: number;
+  /** p50 of keystroke → ghost text. */
+  shownP50?: number;
   count: number;
   gpu?: GpuSample;
   gpuState: SamplerState;
@@ -75,13 +77,15 @@ export function renderStatus(state: StatusState): StatusView {
           `| time per output token | ${ms(last.timings?.tpotMs)} |`,
           `| decode speed | ${num(last.timings?.decodeTokensPerSec, 1)} tok/s |`,
           `| tokens in / out | ${num(last.promptTokens)} / ${num(last.timings?.outputTokens)} |`,
-          `| keystroke → request | ${ms(last.keystrokeToRequestMs)} |`,
+          `| keystroke → request | ${ms(last.keystrokeToRequestMs)} (wait ${ms(last.debounceMs)}) |`,
+          `| keystroke → ghost text | ${ms(last.keystrokeToShownMs)} |`,
           `| outcome | ${last.outcome} |`, '',
         );
       } else {
         lines.push('No completion yet.', '');
       }
       lines.push(`TTFT over the last ${f.count}: p50 ${ms(f.p50)}, p90 ${ms(f.p90)} (client)`);
+      if (f.shownP50 !== undefined) lines.push('', `Keystroke → ghost text: p50 ${ms(f.shownP50)}`);
       const m = f.server.metrics;
       if (m) {
         lines.push('', `Server (/metrics): TTFT mean ${ms(m.ttftMeanMs)}, ${num(m.genTokensPerSec, 1)} tok/s generated, KV cache ${num(m.kvCacheUsagePct, 1)} %, running ${num(m.running)}, waiting ${num(m.waiting)}`);
