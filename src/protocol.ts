@@ -5,6 +5,9 @@ export interface RecentPoint {
   ts: number;
   ttftMs?: number;
   e2eMs?: number;
+  /** Keystroke to ghost text: the wait (adaptive debounce) plus the request. */
+  keystrokeToShownMs?: number;
+  debounceMs?: number;
   decodeTokensPerSec?: number;
   outputTokens?: number;
   outcome: string;

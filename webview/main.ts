@@ -169,6 +169,7 @@ function render(state: PanelState): void {
       datasets: [
         { label: 'TTFT (ms)', data: state.recent.map((p) => p.ttftMs ?? null), borderColor: themeColor('--vscode-charts-blue', '#3794ff'), tension: 0.2 },
         { label: 'E2E (ms)', data: state.recent.map((p) => p.e2eMs ?? null), borderColor: themeColor('--vscode-charts-green', '#89d185'), tension: 0.2 },
+        { label: 'keystroke → ghost text (ms)', data: state.recent.map((p) => p.keystrokeToShownMs ?? null), borderColor: themeColor('--vscode-charts-yellow', '#cca700'), tension: 0.2 },
       ],
     },
     options: { animation: false, responsive: true, maintainAspectRatio: false, scales: { y: { beginAtZero: true } } },

@@ -83,6 +83,6 @@ export class ActiveProfileHolder extends Disposable {
     for (const e of errors) log().warn(e);
     this.unit.value = profile ? new ActiveProfile(profile, this.deps) : undefined;
     if (!profile) this.deps.stats.setServer({ kind: 'unknown' });
-    log().info(`Active profile: ${profile ? `${profile.name} -> ${profile.endpoint} (model ${profile.model || 'server default'}, template ${profile.template})` : 'none'}; debounce ${config.debounceMs()} ms; context ${config.contextTokens()} tokens; source recording ${config.recording() ? 'on' : 'off'}.`);
+    log().info(`Active profile: ${profile ? `${profile.name} -> ${profile.endpoint} (model ${profile.model || 'server default'}, template ${profile.template})` : 'none'}; debounce ${config.debounce().minMs}-${config.debounce().maxMs} ms; context ${config.contextTokens()} tokens; source recording ${config.recording() ? 'on' : 'off'}.`);
   }
 }

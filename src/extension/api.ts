@@ -4,14 +4,17 @@ import type { CompletionRecord } from '../core/store/record';
 import { askedProfiles } from '../core/trust/workspaceAsk';
 import { config } from './config';
 import type { HostTimingSnapshot } from './hostTiming';
+import type { MenuEntry } from './controls';
 
 export interface CompletionLabApi {
   /** Every stored record (patches merged), after flushing pending writes. */
   records(): Promise<CompletionRecord[]>;
   /** The status bar item's text and tooltip as last drawn, and the commands its tooltip may run. */
   status(): { text: string; tooltip: string; enabledCommands: readonly string[] | boolean } | undefined;
-  /** Requests that reached the server, and completions answered from the typing-through cache. */
-  counters(): { requests: number; cacheHits: number };
+  /** Requests that reached the server, completions answered from the typing-through cache, and calls declined because completions are off there. */
+  counters(): { requests: number; cacheHits: number; declined: number };
+  /** The entries the status bar menu would show now. */
+  statusMenu(): MenuEntry[];
   /** Activation time and the longest event-loop block of the extension host since then. */
   hostTiming(): HostTimingSnapshot;
   /** Whether this workspace's own model settings are in use: user-only, confirmed, or withheld (and why). */

@@ -6,6 +6,8 @@ import { TOOL_ORDER } from '../core/gpu/findTool';
 import type { GpuToolChoice } from '../core/gpu/types';
 import { validateProfiles, type ModelProfile } from '../core/profiles';
 import { decide, effectiveValue, workspaceAsk, type TrustDecision } from '../core/trust/workspaceAsk';
+import type { DebounceBounds } from '../core/typing/adaptiveDebounce';
+import { DEFAULT_LANGUAGES } from './enablement';
 
 /** `completionLab.gpu.tool`: a tool, `auto`, or `none` (no GPU polling at all). */
 export type GpuToolSetting = GpuToolChoice | 'none';
@@ -35,7 +37,30 @@ function layers(key: 'profiles' | 'activeProfile') {
 
 export const config = {
   enabled: (): boolean => cfg().get<boolean>('enabled', true),
-  debounceMs: (): number => clampInt(cfg().get<number>('debounceMs', 150), 0, 2000),
+  /** `completionLab.languages`: per-language switch, "*" for the rest. */
+  languages: (): Record<string, unknown> => {
+    const v = cfg().get<unknown>('languages', DEFAULT_LANGUAGES);
+    return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : { ...DEFAULT_LANGUAGES };
+  },
+  /** Turns completions on or off where the user set it last (the workspace's value wins if there is one). */
+  async setEnabled(on: boolean): Promise<void> {
+    const target = cfg().inspect<boolean>('enabled')?.workspaceValue !== undefined ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+    await cfg().update('enabled', on, target);
+  },
+  /**
+   * Bounds of the adaptive wait after a keystroke. The older `debounceMs`, where a user set
+   * it, still means what it said: one fixed wait (both bounds).
+   */
+  debounce: (): DebounceBounds => {
+    const fixed = cfg().inspect<number>('debounceMs');
+    const set = fixed?.workspaceFolderValue ?? fixed?.workspaceValue ?? fixed?.globalValue;
+    if (set !== undefined) {
+      const v = clampInt(set, 0, 2000);
+      return { minMs: v, maxMs: v };
+    }
+    const minMs = clampInt(cfg().get<number>('debounce.minMs', 50), 0, 2000);
+    return { minMs, maxMs: Math.max(minMs, clampInt(cfg().get<number>('debounce.maxMs', 350), 0, 2000)) };
+  },
   contextTokens: (): number => clampInt(cfg().get<number>('contextTokens', 1536), 64, 32768),
   recording: (): boolean => cfg().get<boolean>('recording.enabled', true),
   storeMaxBytes: (): number => Math.round(clamp(cfg().get<number>('store.maxSizeMB', 50), 1, 2048) * 1024 * 1024),
@@ -99,7 +124,7 @@ export const config = {
 
 /**
  * What must restart when settings change. Settings not named here are read fresh at each
- * use (enabled, debounceMs, contextTokens, keptTextDelaySeconds, engine.modelPath).
+ * use (enabled, languages, debounce, contextTokens, keptTextDelaySeconds, engine.modelPath).
  */
 export interface SettingsHandlers {
   /** completionLab.profiles, completionLab.activeProfile: a new connection. */

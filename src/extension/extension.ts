@@ -10,7 +10,9 @@ import { ApiKeys } from './apiKeys';
 import { registerCommands } from './commands';
 import { runComparisonCommand, type ComparisonArgs } from './comparison';
 import { config, onSettingsChange } from './config';
+import { registerControls, statusMenuEntries } from './controls';
 import { toDisposable } from './dispose';
+import { enablement } from './enablement';
 import { GpuWatch } from './gpuWatch';
 import { LiveStats } from './liveStats';
 import { errorText, log } from './log';
@@ -22,6 +24,7 @@ import { Recorder } from './recorder';
 import { ServerManager } from './servers';
 import { HostTiming } from './hostTiming';
 import { WorkerContextBuilder } from './workerContext';
+import { Snooze } from './snooze';
 import { StatusBar } from './statusBar';
 import { WorkspaceSettingsGate } from './workspaceSettingsGate';
 
@@ -60,10 +63,13 @@ function start(context: vscode.ExtensionContext, timing: HostTiming): Completion
   // Prompts are built (and tokens counted) in a worker thread: the tokenizer never blocks the host.
   const contextBuilder = sub(new WorkerContextBuilder(path.join(context.extensionPath, 'dist', 'contextWorker.js')));
   const outcomes = sub(new OutcomeTracker(() => store, () => config.keptDelayMs()));
-  const provider = sub(new CompletionProvider({ active: () => active.current, outcomes, recorder: new Recorder(store, gpu, panel, stats), context: contextBuilder }));
+  const snooze = sub(new Snooze(context.globalState));
+  const enabledFor = (languageId?: string) => enablement({ enabled: config.enabled(), languages: config.languages(), snoozeUntil: snooze.until, now: Date.now() }, languageId);
+  const provider = sub(new CompletionProvider({ active: () => active.current, outcomes, recorder: new Recorder(store, gpu, panel, stats), gate: enabledFor, context: contextBuilder }));
   sub(vscode.languages.registerInlineCompletionItemProvider({ pattern: '**' }, provider));
   const statusBar = sub(new StatusBar(stats, {
     enabled: () => config.enabled(),
+    snoozedUntil: () => snooze.until,
     profileName: () => config.activeProfile().profile?.name,
     profileProblem: () => config.activeProfile().errors[0],
   }));
@@ -75,6 +81,8 @@ function start(context: vscode.ExtensionContext, timing: HostTiming): Completion
     store, reportsDir: panel.reportsDir, sampler: () => gpu.sampler, apiKeyFor: (p) => keys.get(p), context: contextBuilder, onReport: (view) => panel.setComparison(view),
   }, args);
   const clearCaches = () => { provider.clearCache(); panel.forget(); };
+  sub(snooze.onDidChange(() => statusBar.schedule()));
+  for (const d of registerControls({ snooze, stats, forceNext: () => provider.forceNext() })) sub(d);
   for (const d of registerCommands({ store, servers: sub(new ServerManager(context.extensionPath)), showPanel, clearCaches, keys, runComparison })) sub(d);
   const settingsChanged = () => { provider.clearCache(); active.reload(); gate.check(); statusBar.schedule(); };
   sub(onSettingsChange({
@@ -89,7 +97,8 @@ function start(context: vscode.ExtensionContext, timing: HostTiming): Completion
   return {
     records: async () => { await store.flush(); return (await store.readAll()).records; },
     status: () => statusView(statusBar.current, statusBar.currentTooltip),
-    counters: () => ({ requests: provider.requests, cacheHits: provider.cacheHits }),
+    counters: () => ({ requests: provider.requests, cacheHits: provider.cacheHits, declined: provider.declined }),
+    statusMenu: () => statusMenuEntries({ snooze, stats }),
     hostTiming: () => timing.snapshot(contextBuilder.built),
     workspaceSettings: workspaceSettingsView,
   };

@@ -65,6 +65,11 @@ export class LiveStats implements vscode.Disposable {
     return percentileOf(this.recent.map((r) => r.timings?.ttftMs).filter((v) => v !== undefined), q);
   }
 
+  /** What the developer waits: keystroke to ghost text (debounce + request), over shown completions. */
+  keystrokeToShown(q: number): number | undefined {
+    return percentileOf(this.recent.map((r) => r.keystrokeToShownMs).filter((v) => v !== undefined), q);
+  }
+
   get count(): number {
     return this.recent.length;
   }

@@ -9,14 +9,19 @@ import { DEFAULT_KEY_WINDOW, type KeyWindow } from '../core/cache/cacheKey';
 import { CompletionCache } from '../core/cache/completionCache';
 import { ClientError } from '../core/client/errors';
 import { completeAt, type ContextBuilder } from '../core/pipeline/completeAt';
+import { TypingRhythm } from '../core/typing/adaptiveDebounce';
 import type { CompletionRecord, Outcome } from '../core/store/record';
 import type { ActiveProfile } from './activeProfile';
 import { config } from './config';
+import type { Enablement } from './enablement';
 import { Disposable } from './dispose';
 import { errorText, log } from './log';
 import { ACCEPT_COMMAND, type OutcomeTracker } from './outcomes';
 import type { RequestSpan, Recorder } from './recorder';
 import type { Connected } from './serverConnection';
+
+/** How long a "Suggest now" waits for VS Code to call the provider with an explicit trigger. */
+const FORCE_WINDOW_MS = 10_000;
 
 interface InFlight {
   controller: AbortController;
@@ -32,6 +37,8 @@ export interface ProviderDeps {
   recorder: Recorder;
   /** Where prompts are built: a worker thread, so tokenizing never blocks the editor. */
   context?: ContextBuilder;
+  /** Whether completions are on for this language now (switch, snooze, languages map). */
+  gate: (languageId: string) => Enablement;
 }
 
 /** Where in which document a request was made. */
@@ -41,24 +48,35 @@ interface Spot {
   text: string;
   offset: number;
   keystrokeAt: number;
+  /** The wait chosen after the keystroke (adaptive, or 0 when forced). */
+  debounceMs: number;
 }
 
 export class CompletionProvider extends Disposable implements vscode.InlineCompletionItemProvider {
   private readonly cache = new CompletionCache();
-  private readonly lastChange = new Map<string, number>();
+  /** Each open document's typing rhythm: the wait after a keystroke follows it. */
+  private readonly rhythm = new Map<string, TypingRhythm>();
   private readonly inFlight = new Map<string, InFlight>();
   /** Requests that reached the server (for tests and the panel). */
   requests = 0;
   cacheHits = 0;
+  /** Calls answered with nothing because completions are off here (language, switch, snooze). */
+  declined = 0;
+  /** Set by the "Suggest now" command: the next explicit trigger skips the gate and the wait. */
+  private forcedUntil = 0;
 
   constructor(private readonly deps: ProviderDeps) {
     super();
     this.register(vscode.workspace.onDidChangeTextDocument((e) => {
-      if (e.contentChanges.length) this.lastChange.set(e.document.uri.toString(), Date.now());
+      if (!e.contentChanges.length) return;
+      const key = e.document.uri.toString();
+      let r = this.rhythm.get(key);
+      if (!r) this.rhythm.set(key, (r = new TypingRhythm()));
+      r.keystroke(Date.now());
     }));
     this.register(vscode.workspace.onDidCloseTextDocument((d) => {
       const key = d.uri.toString();
-      this.lastChange.delete(key);
+      this.rhythm.delete(key);
       this.inFlight.get(key)?.controller.abort();
     }));
     this.register({ dispose: () => this.inFlight.forEach((f) => f.controller.abort()) });
@@ -68,13 +86,28 @@ export class CompletionProvider extends Disposable implements vscode.InlineCompl
     this.cache.clear();
   }
 
+  /** The next explicit trigger (within a few seconds) asks the server even where completions are off. */
+  forceNext(): void {
+    this.forcedUntil = Date.now() + FORCE_WINDOW_MS;
+  }
+
+  private takeForce(ctx: vscode.InlineCompletionContext): boolean {
+    if (ctx.triggerKind !== vscode.InlineCompletionTriggerKind.Invoke || Date.now() > this.forcedUntil) return false;
+    this.forcedUntil = 0;
+    return true;
+  }
+
   async provideInlineCompletionItems(
     doc: vscode.TextDocument,
     pos: vscode.Position,
-    _ctx: vscode.InlineCompletionContext,
+    ctx: vscode.InlineCompletionContext,
     token: vscode.CancellationToken,
   ): Promise<vscode.InlineCompletionItem[] | undefined> {
-    if (!config.enabled()) return undefined;
+    const forced = this.takeForce(ctx);
+    if (!forced && !this.deps.gate(doc.languageId).on) {
+      this.declined++;
+      return undefined;
+    }
     const active = this.deps.active();
     if (!active) return undefined;
     const conn = active.connection;
@@ -91,14 +124,16 @@ export class CompletionProvider extends Disposable implements vscode.InlineCompl
     }
     if (conn.backingOff) return undefined;
 
-    const keystrokeAt = this.lastChange.get(doc.uri.toString()) ?? Date.now();
-    const wait = config.debounceMs() - (Date.now() - keystrokeAt);
+    const rhythm = this.rhythm.get(doc.uri.toString());
+    const keystrokeAt = rhythm?.lastKeystroke() ?? Date.now();
+    const debounceMs = forced ? 0 : (rhythm ?? new TypingRhythm()).wait(config.debounce());
+    const wait = debounceMs - (Date.now() - keystrokeAt);
     if (wait > 0) await sleep(wait);
     if (token.isCancellationRequested) return undefined;
 
     const server = await conn.connect();
     if (!server || token.isCancellationRequested) return undefined;
-    return this.request({ doc, pos, text, offset, keystrokeAt }, active, server, token);
+    return this.request({ doc, pos, text, offset, keystrokeAt, debounceMs }, active, server, token);
   }
 
   /** One request per editor: the newer one wins, the older one is aborted on the server. */
@@ -114,7 +149,7 @@ export class CompletionProvider extends Disposable implements vscode.InlineCompl
     const sub = token.onCancellationRequested(() => flight.controller.abort());
 
     const started = Date.now();
-    const base = this.baseRecord(spot.doc, server.effective, started, started - spot.keystrokeAt);
+    const base = { ...this.baseRecord(spot.doc, server.effective, started, started - spot.keystrokeAt), debounceMs: spot.debounceMs };
     let outcome: Outcome = 'failed';
     let record: CompletionRecord = base;
     let span: RequestSpan | undefined;
@@ -139,7 +174,10 @@ export class CompletionProvider extends Disposable implements vscode.InlineCompl
       const keyWindow = { before: out.context.prefix.length, after: Math.max(out.context.suffix.length, DEFAULT_KEY_WINDOW.after) };
       const shown = this.answer(spot, out.text, base.id, keyWindow, token.isCancellationRequested || flight.superseded ? (flight.superseded ? 'superseded' : 'cancelled') : undefined);
       outcome = shown.outcome;
-      if (outcome === 'shown') record = { ...record, shownText: out.text, timeToShownMs: Date.now() - started };
+      if (outcome === 'shown') {
+        const now = Date.now();
+        record = { ...record, shownText: out.text, timeToShownMs: now - started, keystrokeToShownMs: now - spot.keystrokeAt };
+      }
       return shown.items;
     } catch (err) {
       if (err instanceof ClientError && err.kind === 'aborted') {

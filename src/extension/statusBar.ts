@@ -1,11 +1,14 @@
 // The status bar item: drawn from LiveStats through renderStatus(), at most once a second.
 import * as vscode from 'vscode';
+import { MENU_COMMAND } from './controls';
 import { Disposable } from './dispose';
 import type { LiveStats } from './liveStats';
 import { renderStatus, TOOLTIP_COMMANDS, type StatusState, type StatusView } from './statusModel';
 
 export interface StatusInputs {
   enabled(): boolean;
+  /** Epoch ms a snooze ends, or undefined. */
+  snoozedUntil(): number | undefined;
   profileName(): string | undefined;
   profileProblem(): string | undefined;
 }
@@ -23,7 +26,7 @@ export class StatusBar extends Disposable {
     super();
     this.item = this.register(vscode.window.createStatusBarItem('completion-lab.status', vscode.StatusBarAlignment.Right, 100));
     this.item.name = 'Completion Lab';
-    this.item.command = 'completionLab.showPanel';
+    this.item.command = MENU_COMMAND;
     this.register(stats.onDidChange(() => this.schedule()));
     this.register({ dispose: () => clearTimeout(this.timer) });
     this.draw();
@@ -51,6 +54,8 @@ export class StatusBar extends Disposable {
 
   private state(): StatusState {
     if (!this.inputs.enabled()) return { kind: 'off' };
+    const until = this.inputs.snoozedUntil();
+    if (until !== undefined) return { kind: 'off', until };
     const profile = this.inputs.profileName();
     if (!profile) return { kind: 'no-profile', message: this.inputs.profileProblem() ?? 'No model profile.' };
     const s = this.stats;
@@ -63,6 +68,7 @@ export class StatusBar extends Disposable {
       last: s.last,
       p50: s.ttft(50),
       p90: s.ttft(90),
+      shownP50: s.keystrokeToShown(50),
       count: s.count,
       gpu: s.gpu,
       gpuState: s.gpuState,

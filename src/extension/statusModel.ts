@@ -6,10 +6,11 @@ import { escapeMarkdown as esc } from '../core/trust/markdown';
 import type { ServerView } from './liveStats';
 
 /** The only commands the tooltip's markdown may run (its isTrusted.enabledCommands). */
-export const TOOLTIP_COMMANDS: readonly string[] = ['completionLab.showPanel', 'completionLab.selectModel', 'completionLab.showLog', 'completionLab.startServers'];
+export const TOOLTIP_COMMANDS: readonly string[] = ['completionLab.showPanel', 'completionLab.selectModel', 'completionLab.showLog', 'completionLab.startServers', 'completionLab.toggle'];
 
 export type StatusState =
-  | { kind: 'off' }
+  /** until: epoch ms a snooze ends (off by snooze rather than by the setting). */
+  | { kind: 'off'; until?: number }
   | { kind: 'no-profile'; message: string }
   | { kind: 'unreachable'; endpoint: string; message: string }
   | { kind: 'degraded'; message: string; base: ServingFacts }
@@ -21,6 +22,8 @@ export interface ServingFacts {
   last?: CompletionRecord;
   p50?: number;
   p90?: number;
+  /** p50 of keystroke → ghost text. */
+  shownP50?: number;
   count: number;
   gpu?: GpuSample;
   gpuState: SamplerState;
@@ -46,7 +49,11 @@ function servingGpu(sample: GpuSample | undefined) {
 export function renderStatus(state: StatusState): StatusView {
   switch (state.kind) {
     case 'off':
-      return { text: '$(circle-slash) Completion Lab: off', tooltip: 'Inline completions are off (`completionLab.enabled`).', severity: 'normal' };
+      if (state.until !== undefined) {
+        const at = new Date(state.until).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+        return { text: `$(clock) Completion Lab: snoozed until ${at}`, tooltip: `Inline completions are snoozed until ${at}.\n\n[Resume now](command:completionLab.toggle)`, severity: 'normal' };
+      }
+      return { text: '$(circle-slash) Completion Lab: off', tooltip: 'Inline completions are off (`completionLab.enabled`).\n\n[Turn on](command:completionLab.toggle)', severity: 'normal' };
     case 'no-profile':
       return { text: '$(warning) Completion Lab: no model', tooltip: `${esc(state.message)}\n\n[Select model](command:completionLab.selectModel) · [Open log](command:completionLab.showLog)`, severity: 'warning' };
     case 'unreachable':
@@ -74,13 +81,15 @@ export function renderStatus(state: StatusState): StatusView {
           `| time per output token | ${ms(last.timings?.tpotMs)} |`,
           `| decode speed | ${num(last.timings?.decodeTokensPerSec, 1)} tok/s |`,
           `| tokens in / out | ${num(last.promptTokens)} / ${num(last.timings?.outputTokens)} |`,
-          `| keystroke → request | ${ms(last.keystrokeToRequestMs)} |`,
+          `| keystroke → request | ${ms(last.keystrokeToRequestMs)} (wait ${ms(last.debounceMs)}) |`,
+          `| keystroke → ghost text | ${ms(last.keystrokeToShownMs)} |`,
           `| outcome | ${esc(last.outcome)} |`, '',
         );
       } else {
         lines.push('No completion yet.', '');
       }
       lines.push(`TTFT over the last ${f.count}: p50 ${ms(f.p50)}, p90 ${ms(f.p90)} (client)`);
+      if (f.shownP50 !== undefined) lines.push('', `Keystroke → ghost text: p50 ${ms(f.shownP50)}`);
       const m = f.server.metrics;
       if (m) {
         lines.push('', `Server (/metrics): TTFT mean ${ms(m.ttftMeanMs)}, ${num(m.genTokensPerSec, 1)} tok/s generated, KV cache ${num(m.kvCacheUsagePct, 1)} %, running ${num(m.running)}, waiting ${num(m.waiting)}`);

@@ -40,7 +40,7 @@ describe('profiles: validation of the completionLab.profiles setting', () => {
     assert.equal(p.maxTokens, undefined);
     assert.equal(p.stop, undefined);
     const joined = errors.join('\n');
-    assert.match(joined, /template "fim" is not one of "auto", "prefix-only", "qwen-fim", "custom"/);
+    assert.match(joined, /template "fim" is not one of "auto", "prefix-only", "qwen-fim", "starcoder2-fim", "deepseek-fim", "codellama-fim", "codestral-fim", "codegemma-fim", "custom"/);
     assert.match(joined, /temperature 5 must be a number from 0 to 2/);
     assert.match(joined, /topP 0 must be a number above 0/);
     assert.match(joined, /maxTokens 1.5 must be a whole number from 1 to 4096/);

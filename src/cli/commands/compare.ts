@@ -28,7 +28,7 @@ quality against the ground truth (exact first line, edit similarity, brackets ba
 and server-side /metrics numbers beside them.
 
   --profile SPEC        NAME=URL[,model=M][,template=T][,maxTokens=N][,temperature=X][,topP=X]
-                        (two or more; T is auto | prefix-only | qwen-fim)
+                        (two or more; T is auto | prefix-only | a FIM format, e.g. qwen-fim)
   --records DIR         replay recorded traffic from this record directory (needs kept text)
   --workspace DIR       sample cursor positions from this folder's source files
                         (default: the current folder, when --records is not given)

@@ -27,7 +27,9 @@ timings: {ttftMs, e2eMs, tpotMs, decodeTokensPerSec, outputTokens}, finishReason
   --line L              cursor line, 1-based (the first line is 1)
   --column C            cursor column, 1-based (1 = before the first character;
                         line length + 1 = end of the line)
-  --template T          auto | prefix-only | qwen-fim | custom (default auto: from the model's name)
+  --template T          auto | prefix-only | qwen-fim | starcoder2-fim | deepseek-fim |
+                        codellama-fim | codestral-fim | codegemma-fim | custom
+                        (default auto: from the model's name)
   --custom-template S   with --template custom: the prompt, with {prefix} and {suffix}
   --max-tokens N        most tokens to generate (default 64)
   --temperature X       sampling temperature (default 0.6 for DeepSeek-R1-Distill, else 0.2)

@@ -1,9 +1,9 @@
 // From a profile and what the server serves to the settings one request is sent with:
 // template chosen for 'auto', the family's sampling defaults, its stop tokens, and
 // warnings where the user's choice does not fit the model.
-import { detectFamily, QWEN_STOP_STRINGS, QWEN_STOP_TOKEN_IDS } from './family';
+import { detectFamily, FIM_STOP_STRINGS, QWEN_STOP_TOKEN_IDS, type FamilyInfo } from './family';
 import type { ServedModel } from '../client/models';
-import type { EffectiveProfile, ModelFamily, ModelProfile, TemplateKind } from './types';
+import { FIM_KINDS, type EffectiveProfile, type FimKind, type ModelFamily, type ModelProfile, type TemplateKind } from './types';
 
 export const DEFAULT_MAX_TOKENS = 64;
 
@@ -12,24 +12,27 @@ export function defaultSampling(family: ModelFamily): { temperature: number; top
   return family === 'deepseek-r1-distill' ? { temperature: 0.6, topP: 0.95 } : { temperature: 0.2, topP: 0.95 };
 }
 
-export function autoTemplate(family: ModelFamily): TemplateKind {
-  // Only Qwen2/2.5 base models are documented as FIM-trained; R1 distills have the tokens but not the training.
-  return family === 'qwen' ? 'qwen-fim' : 'prefix-only';
+/** The family's documented FIM format; prefix-only where none is (R1 distills have Qwen's tokens but not the training). */
+export function autoTemplate(info: Pick<FamilyInfo, 'fim'>): TemplateKind {
+  return info.fim ?? 'prefix-only';
 }
+
+const isFim = (t: TemplateKind): t is FimKind => (FIM_KINDS as readonly string[]).includes(t);
 
 export function resolveProfile(profile: ModelProfile, served: ServedModel | string): EffectiveProfile {
   const info = typeof served === 'string' ? { id: served } : served;
-  const { family, instruct } = detectFamily(info);
+  const detected = detectFamily(info);
+  const { family, instruct } = detected;
   const model = profile.model?.trim() || info.id;
   const warnings: string[] = [];
   const label = `Profile "${profile.name}" (${model})`;
 
-  let template: TemplateKind = profile.template === 'auto' ? autoTemplate(family) : profile.template;
+  let template: TemplateKind = profile.template === 'auto' ? autoTemplate(detected) : profile.template;
   let customTemplate: string | undefined;
   if (template === 'custom') {
     if (profile.customTemplate?.includes('{prefix}')) customTemplate = profile.customTemplate;
     else {
-      template = autoTemplate(family);
+      template = autoTemplate(detected);
       warnings.push(`${label}: template "custom" needs a customTemplate containing {prefix}; using "${template}" instead.`);
     }
   }
@@ -39,14 +42,23 @@ export function resolveProfile(profile: ModelProfile, served: ServedModel | stri
   }
   if (template === 'qwen-fim' && family === 'deepseek-r1-distill') {
     warnings.push(`${label}: template "qwen-fim" on DeepSeek-R1-Distill: its vocabulary has Qwen's FIM tokens, but nothing says it was trained for FIM. "prefix-only" is the safe choice.`);
-  } else if (template === 'qwen-fim' && family === 'unknown') {
-    warnings.push(`${label}: template "qwen-fim" on a model not recognised as Qwen2/2.5: its FIM tokens may mean nothing to it.`);
-  } else if (template === 'prefix-only' && family === 'qwen' && !instruct) {
-    warnings.push(`${label}: template "prefix-only" on a Qwen model trained for fill-in-the-middle: "qwen-fim" (or "auto") would also use the text after the cursor.`);
+  } else if (template === 'qwen-fim' && family === 'qwen' && !detected.fim) {
+    // The user chose FIM on a Qwen base/Math model: allowed, but said.
+    warnings.push(`${label}: template "qwen-fim" on a Qwen model not documented as FIM-trained (Qwen documents FIM for the Coder models); "prefix-only" is the safe choice.`);
+  } else if (isFim(template) && family === 'unknown') {
+    warnings.push(`${label}: template "${template}" on a model whose family is not recognised: its FIM tokens may mean nothing to it.`);
+  } else if (isFim(template) && family !== 'unknown' && family !== 'qwen' && family !== 'deepseek-r1-distill' && detected.fim !== template) {
+    warnings.push(`${label}: template "${template}" does not fit a ${family} model, which was trained for "${detected.fim ?? 'prefix-only'}"; its special tokens mean nothing to it.`);
+  } else if (template === 'prefix-only' && detected.fim && !instruct) {
+    warnings.push(`${label}: template "prefix-only" on a model trained for fill-in-the-middle: "${detected.fim}" (or "auto") would also use the text after the cursor.`);
   }
 
   const defaults = defaultSampling(family);
-  const stop = [...(family === 'qwen' || template === 'qwen-fim' ? QWEN_STOP_STRINGS : [])];
+  // The chosen format's own tokens, and the family's end-of-text where it has a FIM format.
+  const stop: string[] = [];
+  for (const kind of [isFim(template) ? template : undefined, detected.fim, family === 'qwen' ? 'qwen-fim' as const : undefined]) {
+    if (kind) for (const s of FIM_STOP_STRINGS[kind]) if (!stop.includes(s)) stop.push(s);
+  }
   for (const s of profile.stop ?? []) if (s && !stop.includes(s)) stop.push(s);
   const effective: EffectiveProfile = {
     name: profile.name,
@@ -59,6 +71,7 @@ export function resolveProfile(profile: ModelProfile, served: ServedModel | stri
     topP: profile.topP ?? defaults.topP,
     maxTokens: profile.maxTokens ?? DEFAULT_MAX_TOKENS,
     stop,
+    // Token ids are vocabulary-specific: only Qwen's are known for certain here.
     stopTokenIds: family === 'qwen' || template === 'qwen-fim' ? [...QWEN_STOP_TOKEN_IDS] : [],
     // Reasoning text is never code: remove it for every family (R1 distills emit it most).
     stripThink: true,

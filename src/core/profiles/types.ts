@@ -2,9 +2,12 @@
 // schema), and the effective settings one request is sent with once the served model is known.
 import type { ProfilePrometheus } from '../prometheus/config';
 
-export type TemplateChoice = 'auto' | 'prefix-only' | 'qwen-fim' | 'custom';
+/** Fill-in-the-middle formats, one per model family that was trained for one. */
+export type FimKind = 'qwen-fim' | 'starcoder2-fim' | 'deepseek-fim' | 'codellama-fim' | 'codestral-fim' | 'codegemma-fim';
+export const FIM_KINDS: readonly FimKind[] = ['qwen-fim', 'starcoder2-fim', 'deepseek-fim', 'codellama-fim', 'codestral-fim', 'codegemma-fim'];
+export type TemplateChoice = 'auto' | 'prefix-only' | FimKind | 'custom';
 export type TemplateKind = Exclude<TemplateChoice, 'auto'>;
-export const TEMPLATE_CHOICES: readonly TemplateChoice[] = ['auto', 'prefix-only', 'qwen-fim', 'custom'];
+export const TEMPLATE_CHOICES: readonly TemplateChoice[] = ['auto', 'prefix-only', ...FIM_KINDS, 'custom'];
 
 export interface ModelProfile {
   name: string;
@@ -25,7 +28,11 @@ export interface ModelProfile {
   prometheus?: ProfilePrometheus;
 }
 
-export type ModelFamily = 'deepseek-r1-distill' | 'qwen' | 'unknown';
+/**
+ * 'qwen': Qwen2/2.5(-Coder) and Qwen1.5/Qwen3 by name; only the Coder models are
+ * documented as FIM-trained (FamilyInfo.fim says which).
+ */
+export type ModelFamily = 'deepseek-r1-distill' | 'qwen' | 'starcoder2' | 'deepseek-coder' | 'codellama' | 'codestral' | 'codegemma' | 'unknown';
 
 export interface EffectiveProfile {
   name: string;

@@ -33,10 +33,14 @@ export interface CompletionRecord {
   promptTokens?: number;
   /** ms from the keystroke (document change) to the request start: the debounce. */
   keystrokeToRequestMs?: number;
+  /** The wait chosen after the keystroke (adaptive debounce: longer while typing fast). */
+  debounceMs?: number;
   /** As the client measured them (DESIGN.md "Metrics"); absent when the request failed first. */
   timings?: Timings;
   /** ms from request start to ghost text handed to the editor. */
   timeToShownMs?: number;
+  /** ms from the keystroke to ghost text handed to the editor: what the developer waits. */
+  keystrokeToShownMs?: number;
   /** Text shown as ghost text (after post-processing). */
   shownText?: string;
   outcome: Outcome;

@@ -17,7 +17,7 @@ describe('activation', () => {
     await activateExtension();
     const manifest = extension().packageJSON as Manifest;
     const contributed = (manifest.contributes?.commands ?? []).map((c) => c.command);
-    assert.equal(contributed.length, 9, `expected the 9 completionLab.* commands in package.json, got ${contributed.join(', ')}`);
+    assert.equal(contributed.length, 13, `expected the 13 completionLab.* commands in package.json, got ${contributed.join(', ')}`);
     const registered = new Set(await vscode.commands.getCommands(true));
     const missing = contributed.filter((c) => !registered.has(c));
     assert.deepEqual(missing, [], `commands contributed but not registered: ${missing.join(', ')}`);

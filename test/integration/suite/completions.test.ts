@@ -5,30 +5,7 @@ import * as vscode from 'vscode';
 import type { CompletionLabApi } from '../../../src/extension/api';
 import type { CompletionRecord } from '../../../src/core/store/record';
 import { scrapeMetric } from '../../support/engine';
-import { activateExtension, closeAllEditors, engineUrl, openFixture, waitFor } from './util';
-
-async function api(): Promise<CompletionLabApi> {
-  const ext = await activateExtension();
-  return ext.exports as CompletionLabApi;
-}
-
-async function setProfiles(profiles: object[], active: string, extra: Record<string, unknown> = {}): Promise<void> {
-  const cfg = vscode.workspace.getConfiguration('completionLab');
-  await cfg.update('profiles', profiles, vscode.ConfigurationTarget.Global);
-  await cfg.update('activeProfile', active, vscode.ConfigurationTarget.Global);
-  for (const [k, v] of Object.entries(extra)) await cfg.update(k, v, vscode.ConfigurationTarget.Workspace);
-}
-
-/** Puts the cursor at the end of the document after typing `text` there. */
-async function typeAtEnd(editor: vscode.TextEditor, text: string): Promise<void> {
-  const end = editor.document.lineAt(editor.document.lineCount - 1).range.end;
-  editor.selection = new vscode.Selection(end, end);
-  await vscode.commands.executeCommand('type', { text });
-}
-
-async function newRecords(a: CompletionLabApi, before: number): Promise<CompletionRecord[]> {
-  return (await a.records()).slice(before);
-}
+import { api, closeAllEditors, engineUrl, newRecords, openFixture, setProfiles, typeAtEnd, waitFor, waitForShown } from './util';
 
 /** Asks for ghost text until a completion of at least `minChars` characters is shown. */
 function shownCompletion(a: CompletionLabApi, before: number, minChars: number): Promise<CompletionRecord> {
@@ -55,11 +32,7 @@ describe('inline completions (embedded engine)', function () {
     const editor = await openFixture('main.py');
     await typeAtEnd(editor, '\n\ndef add(a, b):\n    ');
     const textBefore = editor.document.getText();
-    const shown = await waitFor(async () => {
-      await vscode.commands.executeCommand('editor.action.inlineSuggest.trigger');
-      await new Promise((r) => setTimeout(r, 300));
-      return (await newRecords(a, before)).find((r) => r.outcome === 'shown');
-    }, 60_000, 'a completion shown as ghost text');
+    const shown = await waitForShown(a, before);
     assert.ok(shown.shownText && shown.shownText.trim().length > 0, 'ghost text is not blank');
     await vscode.commands.executeCommand('editor.action.inlineSuggest.commit');
     await waitFor(() => editor.document.getText() !== textBefore, 5000, 'Tab to insert the suggestion');

@@ -1,6 +1,8 @@
 // Helpers for integration suites: the engine the runner started, the fixture workspace,
 // and polling (the extension host is asynchronous; never sleep a fixed time and hope).
 import * as vscode from 'vscode';
+import type { CompletionRecord } from '../../../src/core/store/record';
+import type { CompletionLabApi } from '../../../src/extension/api';
 
 export const extensionId = 'completion-lab.completion-lab';
 
@@ -59,4 +61,38 @@ export async function closeAllEditors(): Promise<void> {
     await vscode.commands.executeCommand('workbench.action.files.revert');
   }
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+}
+
+/** The extension's test API (what activate() returns). */
+export async function api(): Promise<CompletionLabApi> {
+  const ext = await activateExtension();
+  return ext.exports as CompletionLabApi;
+}
+
+/** Writes the profiles, the active one and other completionLab.* settings to the workspace. */
+export async function setProfiles(profiles: object[], active: string, extra: Record<string, unknown> = {}): Promise<void> {
+  const cfg = vscode.workspace.getConfiguration('completionLab');
+  await cfg.update('profiles', profiles, vscode.ConfigurationTarget.Global);
+  await cfg.update('activeProfile', active, vscode.ConfigurationTarget.Global);
+  for (const [k, v] of Object.entries(extra)) await cfg.update(k, v, vscode.ConfigurationTarget.Workspace);
+}
+
+/** Puts the cursor at the end of the document after typing `text` there. */
+export async function typeAtEnd(editor: vscode.TextEditor, text: string): Promise<void> {
+  const end = editor.document.lineAt(editor.document.lineCount - 1).range.end;
+  editor.selection = new vscode.Selection(end, end);
+  await vscode.commands.executeCommand('type', { text });
+}
+
+export async function newRecords(a: CompletionLabApi, before: number): Promise<CompletionRecord[]> {
+  return (await a.records()).slice(before);
+}
+
+/** Triggers until a request of this test is shown as ghost text. */
+export async function waitForShown(a: CompletionLabApi, before: number, what = 'a completion shown as ghost text'): Promise<CompletionRecord> {
+  return waitFor(async () => {
+    await vscode.commands.executeCommand('editor.action.inlineSuggest.trigger');
+    await new Promise((r) => setTimeout(r, 300));
+    return (await newRecords(a, before)).find((r) => r.outcome === 'shown');
+  }, 60_000, what);
 }
