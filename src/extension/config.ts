@@ -70,6 +70,8 @@ export const config = {
     const v = cfg().get<string>('gpu.tool', 'auto');
     return GPU_TOOL_SETTINGS.find((t) => t === v) ?? 'auto';
   },
+  /** `completionLab.prometheus.url`: a shared server's or cluster's Prometheus; empty: this machine's GPU tool. */
+  prometheusUrl: (): string => cfg().get<string>('prometheus.url', '').trim(),
   keptDelayMs: (): number => clampInt(cfg().get<number>('keptTextDelaySeconds', 20), 1, 600) * 1000,
   // Machine-scoped in package.json: a workspace cannot set it (a repository has no business
   // choosing which file the native GGUF parser reads).
@@ -129,7 +131,7 @@ export const config = {
 export interface SettingsHandlers {
   /** completionLab.profiles, completionLab.activeProfile: a new connection. */
   profiles(): void;
-  /** completionLab.gpu.*: a new sampler. */
+  /** completionLab.gpu.*, completionLab.prometheus.*: a new GPU source. */
   gpu(): void;
   /** completionLab.store.*, completionLab.recording.*: the store's cap and what it keeps. */
   store(): void;
@@ -142,7 +144,7 @@ export function onSettingsChange(handlers: SettingsHandlers): vscode.Disposable 
     if (!e.affectsConfiguration(SECTION)) return;
     const a = (k: string) => e.affectsConfiguration(`${SECTION}.${k}`);
     if (a('profiles') || a('activeProfile')) handlers.profiles();
-    if (a('gpu')) handlers.gpu();
+    if (a('gpu') || a('prometheus')) handlers.gpu();
     if (a('store') || a('recording')) handlers.store();
     handlers.any();
   });

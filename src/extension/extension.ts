@@ -84,7 +84,8 @@ function start(context: vscode.ExtensionContext, timing: HostTiming): Completion
   sub(snooze.onDidChange(() => statusBar.schedule()));
   for (const d of registerControls({ snooze, stats, forceNext: () => provider.forceNext() })) sub(d);
   for (const d of registerCommands({ store, servers: sub(new ServerManager(context.extensionPath)), showPanel, clearCaches, keys, runComparison })) sub(d);
-  const settingsChanged = () => { provider.clearCache(); active.reload(); gate.check(); statusBar.schedule(); };
+  // The GPU source follows the profile (its Prometheus block, its server's GPU); restart() keeps an unchanged one.
+  const settingsChanged = () => { provider.clearCache(); active.reload(); gpu.restart(); gate.check(); statusBar.schedule(); };
   sub(onSettingsChange({
     profiles: settingsChanged,
     gpu: () => gpu.restart(),

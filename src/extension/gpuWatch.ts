@@ -1,14 +1,20 @@
-// The GPU watch: owns the sampler and the rule that polling runs only while someone looks
-// (the window has focus or the panel is open), and builds a new sampler when the GPU
-// settings change. The /metrics scraper follows the same rule through holdWhileWatched().
+// The GPU watch: owns the GPU source and the rule that polling runs only while someone looks
+// (the window has focus or the panel is open), and builds a new source when the GPU settings,
+// the Prometheus settings or the active profile change. The source is the profile's
+// Prometheus (DCGM exporter) when one is configured, else this machine's GPU tool. The
+// /metrics scraper follows the same rule through holdWhileWatched().
 import * as vscode from 'vscode';
 import { GpuSampler } from '../core/gpu/sampler';
+import type { GpuWindowSource } from '../core/compare';
+import { fleetConfigFor, PrometheusFleetSource, PrometheusWatch, type FleetConfig, type FleetState } from '../core/prometheus';
+import type { SamplerState } from '../core/gpu/types';
 import { DisposableValue, toDisposable, type Disposable as Hold } from '../core/lifecycle/disposable';
 import type { CompletionRecord } from '../core/store/record';
-import { config } from './config';
+import { config, type GpuToolSetting } from './config';
 import { Disposable } from './dispose';
 import type { LiveStats } from './liveStats';
 import { log } from './log';
+import { ServingGpuFinder } from './servingGpu';
 import { ProfilingPanel } from './panel';
 
 /** Something that polls only while held (GpuSampler, MetricsScraper). */
@@ -18,10 +24,12 @@ export interface Holdable {
 
 export class GpuWatch extends Disposable {
   private readonly changed = this.register(new vscode.EventEmitter<boolean>());
-  private readonly current = this.register(new DisposableValue<SamplerUnit>());
+  private readonly current = this.register(new DisposableValue<SamplerUnit | FleetUnit>());
+  /** What the current source was built from: a restart with the same settings keeps it. */
+  private key: string | undefined;
   private looking = isLooking();
 
-  constructor(private readonly stats: LiveStats) {
+  constructor(readonly stats: LiveStats) {
     super();
     this.register(vscode.window.onDidChangeWindowState(() => this.refresh()));
     this.restart();
@@ -55,22 +63,58 @@ export class GpuWatch extends Disposable {
     });
   }
 
-  /** A new sampler from the settings; `gpu.tool: none` means none at all. */
+  /** A new source when its settings changed: Prometheus if configured, else the local tool (`none`: nothing). */
   restart(): void {
+    const profile = config.activeProfile().profile;
+    const fleet = fleetConfigFor(config.prometheusUrl(), profile);
     const tool = config.gpuTool();
-    this.current.value = tool === 'none' ? undefined : new SamplerUnit(new GpuSampler({ intervalMs: config.gpuPollMs(), tool }), this);
+    const endpoint = profile?.endpoint;
+    const key = JSON.stringify(fleet instanceof Error ? { tool, poll: config.gpuPollMs(), endpoint, problem: fleet.kind } : fleet);
+    if (key === this.key && this.current.value) return;
+    this.key = key;
+    // The old source goes first: its last 'stopped' must not land after the new one's first state.
+    this.current.value = undefined;
+    if (fleet instanceof Error && fleet.kind !== 'not-configured') log().warn(`Prometheus: ${fleet.message} GPU numbers come from this machine's GPU tool.`);
+    const unit = fleet instanceof Error ? undefined : this.fleetUnit(fleet);
+    if (unit) {
+      this.stats.setGpuSource({ kind: 'prometheus', url: unit.watch.source.client.baseUrl.origin });
+      this.current.value = unit;
+      return;
+    }
+    this.stats.setGpuSource({ kind: 'local' });
+    this.current.value = tool === 'none' ? undefined : new SamplerUnit(new GpuSampler({ intervalMs: config.gpuPollMs(), tool }), this, tool, endpoint);
     if (tool === 'none') this.stats.setGpu(undefined, { kind: 'stopped', message: 'GPU polling is off (completionLab.gpu.tool: none).' });
   }
 
+  private fleetUnit(fleet: FleetConfig): FleetUnit | undefined {
+    try {
+      return new FleetUnit(new PrometheusWatch(new PrometheusFleetSource(fleet)), this);
+    } catch (err) {
+      log().warn(`Prometheus: ${(err as Error).message} GPU numbers come from this machine's GPU tool.`);
+      return undefined;
+    }
+  }
+
   /** For a comparison, which holds it for its whole run. */
-  get sampler(): GpuSampler | undefined {
-    return this.current.value?.sampler;
+  get sampler(): GpuWindowSource | undefined {
+    const unit = this.current.value;
+    return unit instanceof FleetUnit ? unit.watch : unit?.sampler;
   }
 
   /** GPU numbers over one request's lifetime, when samples cover it. */
   window(t0: number, t1: number, firstTokenTs?: number): CompletionRecord['gpu'] | undefined {
-    const g = this.sampler?.summarize(t0, t1, firstTokenTs);
+    const unit = this.current.value;
+    const g = unit instanceof FleetUnit ? unit.watch.summarize(t0, t1) : unit?.sampler.summarize(t0, t1, firstTokenTs);
     return g?.samples ? { vramAtFirstTokenMiB: g.vramAtFirstTokenMiB, vramPeakMiB: g.vramPeakMiB, utilMeanPct: g.utilMeanPct } : undefined;
+  }
+
+  /** A fleet's GPUs go where the local sampler's would; each problem once to the log. */
+  reportFleet(watch: PrometheusWatch): vscode.Disposable[] {
+    return [
+      watch.onPoll((p) => { if (p.gpus) this.stats.setGpu(p.gpus); }),
+      watch.onState((s) => this.stats.setGpu(undefined, fleetSamplerState(s))),
+      watch.onProblem((line) => log().info(`Prometheus: ${line}`)),
+    ];
   }
 
   /** Live numbers go to the status bar and the panel; trouble to the log. */
@@ -85,14 +129,33 @@ export class GpuWatch extends Disposable {
   }
 }
 
-/** One sampler with its listeners and its hold, replaced as one. */
+/** One sampler with its listeners, its hold and its serving-GPU finder, replaced as one. */
 class SamplerUnit extends Disposable {
-  constructor(readonly sampler: GpuSampler, watch: GpuWatch) {
+  constructor(readonly sampler: GpuSampler, watch: GpuWatch, tool: GpuToolSetting, endpoint: string | undefined) {
     super();
     this.register(sampler);
     for (const d of watch.report(sampler)) this.register(d);
     this.register(watch.holdWhileWatched(sampler));
+    // Per-process GPU memory comes from nvidia-smi only: on AMD the first GPU stays shown.
+    if (endpoint && (tool === 'auto' || tool === 'nvidia-smi')) this.register(new ServingGpuFinder(endpoint, sampler, watch));
   }
+}
+
+/** A Prometheus watch with its listeners and its hold, replaced as one. */
+class FleetUnit extends Disposable {
+  constructor(readonly watch: PrometheusWatch, owner: GpuWatch) {
+    super();
+    this.register(watch);
+    for (const d of owner.reportFleet(watch)) this.register(d);
+    this.register(owner.holdWhileWatched(watch));
+  }
+}
+
+/** The fleet's state in the sampler's words, so the status bar says the same things. */
+function fleetSamplerState(s: FleetState): SamplerState {
+  if (s.kind === 'ok') return { kind: 'running' };
+  if (s.kind === 'starting' || s.kind === 'stopped') return { kind: s.kind };
+  return { kind: 'failed', message: s.message ?? s.kind };
 }
 
 function isLooking(): boolean {

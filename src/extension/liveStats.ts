@@ -17,6 +17,9 @@ export interface ServerView {
   metrics?: { kvCacheUsagePct?: number; running?: number; waiting?: number; ttftMeanMs?: number; genTokensPerSec?: number };
 }
 
+/** Where the GPU numbers come from: this machine's GPU tool, or a Prometheus (DCGM exporter). */
+export type GpuSource = { kind: 'local' } | { kind: 'prometheus'; url: string };
+
 export class LiveStats implements vscode.Disposable {
   private readonly recent: CompletionRecord[] = [];
   private readonly changed = new vscode.EventEmitter<void>();
@@ -24,6 +27,9 @@ export class LiveStats implements vscode.Disposable {
   server: ServerView = { kind: 'unknown' };
   gpu: GpuSample | undefined;
   gpuState: SamplerState = { kind: 'stopped' };
+  gpuSource: GpuSource = { kind: 'local' };
+  /** The GPU index the active server's processes are on; undefined: not known (GPU 0 is shown). */
+  servingGpuIndex: number | undefined;
   requestsMade = 0;
 
   /** A finished request (any outcome): feeds last / p50 when it produced timings. */
@@ -54,6 +60,20 @@ export class LiveStats implements vscode.Disposable {
   setGpu(sample: GpuSample | undefined, state?: SamplerState): void {
     if (sample) this.gpu = sample;
     if (state) this.gpuState = state;
+    this.changed.fire();
+  }
+
+  /** A new GPU source: the previous source's numbers are dropped, not shown as the new one's. */
+  setGpuSource(source: GpuSource): void {
+    this.gpuSource = source;
+    this.gpu = undefined;
+    this.servingGpuIndex = undefined;
+    this.changed.fire();
+  }
+
+  setServingGpu(index: number | undefined): void {
+    if (index === this.servingGpuIndex) return;
+    this.servingGpuIndex = index;
     this.changed.fire();
   }
 

@@ -72,6 +72,8 @@ export class StatusBar extends Disposable {
       count: s.count,
       gpu: s.gpu,
       gpuState: s.gpuState,
+      gpuSource: s.gpuSource,
+      ...(s.servingGpuIndex !== undefined ? { servingGpuIndex: s.servingGpuIndex } : {}),
       server: s.server,
     };
     const problem = s.server.kind === 'error' ? s.server.message : this.inputs.profileProblem();

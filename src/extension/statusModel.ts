@@ -1,9 +1,9 @@
 // The status bar as a small state union and one render function (rust-analyzer's ctx.ts
 // pattern). Pure: no vscode import, so the text the user reads is unit-tested.
 import type { CompletionRecord } from '../core/store/record';
-import type { GpuSample, SamplerState } from '../core/gpu/types';
+import type { GpuReading, GpuSample, SamplerState } from '../core/gpu/types';
 import { escapeMarkdown as esc } from '../core/trust/markdown';
-import type { ServerView } from './liveStats';
+import type { GpuSource, ServerView } from './liveStats';
 
 /** The only commands the tooltip's markdown may run (its isTrusted.enabledCommands). */
 export const TOOLTIP_COMMANDS: readonly string[] = ['completionLab.showPanel', 'completionLab.selectModel', 'completionLab.showLog', 'completionLab.startServers', 'completionLab.toggle'];
@@ -27,6 +27,10 @@ export interface ServingFacts {
   count: number;
   gpu?: GpuSample;
   gpuState: SamplerState;
+  /** Where the GPU numbers come from (this machine's tool or a Prometheus); unset: this machine. */
+  gpuSource?: GpuSource;
+  /** The GPU the server's processes are on, when found (else the first is shown). */
+  servingGpuIndex?: number;
   server: ServerView;
 }
 
@@ -42,8 +46,13 @@ const num = (v: number | undefined | null, digits = 0): string => (v === undefin
 const gib = (mib: number | null | undefined): string => (mib === null || mib === undefined ? '–' : (mib / 1024).toFixed(1));
 
 /** The GPU that serves: the one holding the server's process if known, else the first. */
-function servingGpu(sample: GpuSample | undefined) {
-  return sample?.gpus[0];
+export function servingGpuReading(sample: GpuSample | undefined, index: number | undefined): GpuReading | undefined {
+  return (index === undefined ? undefined : sample?.gpus.find((g) => g.index === index)) ?? sample?.gpus[0];
+}
+
+function gpuSourceText(source: GpuSource | undefined, state: SamplerState): string {
+  if (source?.kind === 'prometheus') return `GPU via Prometheus at ${esc(source.url)}`;
+  return `GPU via ${state.tool ?? 'this machine\'s GPU tool'}`;
 }
 
 export function renderStatus(state: StatusState): StatusView {
@@ -66,7 +75,7 @@ export function renderStatus(state: StatusState): StatusView {
     case 'serving': {
       const f = state.base;
       const last = f.last;
-      const gpu = servingGpu(f.gpu);
+      const gpu = servingGpuReading(f.gpu, f.servingGpuIndex);
       const parts = [`$(pulse) TTFT ${ms(last?.timings?.ttftMs)}`, `p50 ${ms(f.p50)}`];
       if (last?.timings?.decodeTokensPerSec !== undefined) parts.push(`${num(last.timings?.decodeTokensPerSec)} tok/s`);
       if (gpu && gpu.memUsedMiB !== null && gpu.memTotalMiB !== null) parts.push(`VRAM ${gib(gpu.memUsedMiB)}/${gib(gpu.memTotalMiB)} GiB`);
@@ -99,6 +108,7 @@ export function renderStatus(state: StatusState): StatusView {
       } else {
         lines.push('', `GPU: ${gpuStateText(f.gpuState)}`);
       }
+      lines.push(`(${gpuSourceText(f.gpuSource, f.gpuState)})`);
       lines.push('', '[Show profiling panel](command:completionLab.showPanel) · [Select model](command:completionLab.selectModel) · [Open log](command:completionLab.showLog)');
       return { text: parts.join(' · '), tooltip: lines.join('\n'), severity: state.kind === 'degraded' ? 'warning' : 'normal' };
     }
