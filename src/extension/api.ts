@@ -3,7 +3,14 @@ import type * as vscode from 'vscode';
 import type { CompletionRecord } from '../core/store/record';
 import { askedProfiles } from '../core/trust/workspaceAsk';
 import { config } from './config';
-import type { HostTimingSnapshot } from './hostTiming';
+import type { HostTiming, HostTimingSnapshot } from './hostTiming';
+import type { RecordStore } from '../core/store/recordStore';
+import { statusMenuEntries } from './controls';
+import type { LiveStats } from './liveStats';
+import type { CompletionProvider } from './provider';
+import type { Snooze } from './snooze';
+import type { StatusBar } from './statusBar';
+import type { WorkerContextBuilder } from './workerContext';
 import type { MenuEntry } from './controls';
 
 export interface CompletionLabApi {
@@ -31,4 +38,16 @@ export function statusView(current: { text: string } | undefined, md: vscode.Mar
 export function workspaceSettingsView(): ReturnType<CompletionLabApi['workspaceSettings']> {
   const d = config.trust();
   return d.kind === 'withheld' ? { kind: d.kind, why: d.why, endpoints: askedProfiles(d.ask).map((p) => p.endpoint) } : { kind: d.kind, endpoints: [] };
+}
+
+/** The API activate() returns, read from the parts it names. */
+export function buildApi(p: { store: RecordStore; statusBar: StatusBar; provider: CompletionProvider; snooze: Snooze; stats: LiveStats; timing: HostTiming; contextBuilder: WorkerContextBuilder }): CompletionLabApi {
+  return {
+    records: async () => { await p.store.flush(); return (await p.store.readAll()).records; },
+    status: () => statusView(p.statusBar.current, p.statusBar.currentTooltip),
+    counters: () => ({ requests: p.provider.requests, cacheHits: p.provider.cacheHits, declined: p.provider.declined }),
+    statusMenu: () => statusMenuEntries({ snooze: p.snooze, stats: p.stats }),
+    hostTiming: () => p.timing.snapshot(p.contextBuilder.built),
+    workspaceSettings: workspaceSettingsView,
+  };
 }

@@ -3,14 +3,13 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { destroyAgents } from '../core/client/agent';
-import { RecordStore } from '../core/store/recordStore';
 import { ActiveProfileHolder } from './activeProfile';
-import { statusView, workspaceSettingsView, type CompletionLabApi } from './api';
+import { buildApi, type CompletionLabApi } from './api';
 import { ApiKeys } from './apiKeys';
 import { registerCommands } from './commands';
 import { runComparisonCommand, type ComparisonArgs } from './comparison';
 import { config, onSettingsChange } from './config';
-import { registerControls, statusMenuEntries } from './controls';
+import { registerControls } from './controls';
 import { toDisposable } from './dispose';
 import { enablement } from './enablement';
 import { GpuWatch } from './gpuWatch';
@@ -20,7 +19,7 @@ import { OutcomeTracker } from './outcomes';
 import { ProfilingPanel } from './panel';
 import { PanelModel } from './panelModel';
 import { CompletionProvider } from './provider';
-import { Recorder } from './recorder';
+import { openRecordStore, Recorder } from './recorder';
 import { ServerManager } from './servers';
 import { HostTiming } from './hostTiming';
 import { WorkerContextBuilder } from './workerContext';
@@ -47,10 +46,7 @@ function start(context: vscode.ExtensionContext, timing: HostTiming): Completion
   const sub = <T extends vscode.Disposable>(d: T): T => (context.subscriptions.push(d), d);
   sub(log()).info(`Completion Lab ${String(context.extension.packageJSON.version)} starting (${vscode.env.appName} ${vscode.version}, ${vscode.env.remoteName ?? 'local'}).`);
   const storage = context.globalStorageUri.fsPath;
-  const store = new RecordStore({
-    dir: path.join(storage, 'records'), maxBytes: config.storeMaxBytes(), enabled: true, recordSource: config.recording(),
-    onProblem: (message) => { log().warn(message); void vscode.window.showWarningMessage(`Completion Lab: ${message}`); },
-  });
+  const store = openRecordStore(storage);
   sub(toDisposable(() => void store.flush().catch(() => undefined)));
   const stats = sub(new LiveStats());
   const keys = new ApiKeys(context.secrets);
@@ -95,14 +91,7 @@ function start(context: vscode.ExtensionContext, timing: HostTiming): Completion
   // Load the tokenizer now (in the worker) rather than on the first keystroke.
   contextBuilder.warm().catch((err: unknown) => log().warn(`Tokenizer: ${errorText(err)}`));
   gate.check();
-  return {
-    records: async () => { await store.flush(); return (await store.readAll()).records; },
-    status: () => statusView(statusBar.current, statusBar.currentTooltip),
-    counters: () => ({ requests: provider.requests, cacheHits: provider.cacheHits, declined: provider.declined }),
-    statusMenu: () => statusMenuEntries({ snooze, stats }),
-    hostTiming: () => timing.snapshot(contextBuilder.built),
-    workspaceSettings: workspaceSettingsView,
-  };
+  return buildApi({ store, statusBar, provider, snooze, stats, timing, contextBuilder });
 }
 
 /** Everything is disposed through context.subscriptions. */

@@ -1,7 +1,11 @@
 // One recorder for the provider: a finished request's record gets the GPU numbers of its
 // lifetime, then goes to the store, the panel's view of it and the live stats.
 import type { CompletionRecord } from '../core/store/record';
-import type { RecordStore } from '../core/store/recordStore';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { RecordStore } from '../core/store/recordStore';
+import { config } from './config';
+import { log } from './log';
 import type { GpuWatch } from './gpuWatch';
 import type { LiveStats } from './liveStats';
 import type { PanelModel } from './panelModel';
@@ -28,4 +32,12 @@ export class Recorder {
     this.panel.added(full);
     this.stats.add(full);
   }
+}
+
+/** The store of records in the extension's global storage; a write problem is said once, in the log and a notification. */
+export function openRecordStore(storage: string): RecordStore {
+  return new RecordStore({
+    dir: path.join(storage, 'records'), maxBytes: config.storeMaxBytes(), enabled: true, recordSource: config.recording(),
+    onProblem: (message) => { log().warn(message); void vscode.window.showWarningMessage(`Completion Lab: ${message}`); },
+  });
 }
