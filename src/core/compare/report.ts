@@ -157,7 +157,7 @@ export function aggregate(input: AggregateInput): ProfileResult {
   if (input.model !== undefined) out.model = input.model;
   if (input.windowStart !== undefined) out.windowStart = input.windowStart;
   if (input.windowEnd !== undefined) out.windowEnd = input.windowEnd;
-  if (ok.some((r) => r.promptTokens !== undefined)) out.lengthClasses = lengthClasses(input.results, input.lengthBounds ?? DEFAULT_LENGTH_BOUNDS);
+  if (ok.some((r) => r.promptTokens !== undefined)) out.lengthClasses = lengthClasses(input.results.map(caseTiming), input.lengthBounds ?? DEFAULT_LENGTH_BOUNDS);
   if (finished.length) {
     // Quality over finished requests: a failed request scores as a miss, not as absent.
     const q = finished.map((r) => r.quality);
