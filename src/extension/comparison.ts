@@ -4,7 +4,7 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { runComparison, selectCases, toCsv, toJson, toMarkdown, toPublishedTable, type ComparisonReport, type GpuWindowSource } from '../core/compare';
+import { estimateLineTokens, runComparison, selectCases, toCsv, toJson, toMarkdown, toPublishedTable, type ComparisonReport, type GpuWindowSource } from '../core/compare';
 import type { ModelProfile } from '../core/profiles';
 import type { ContextBuilder } from '../core/pipeline/completeAt';
 import type { RecordStore } from '../core/store/recordStore';
@@ -67,6 +67,8 @@ export async function runComparisonCommand(deps: ComparisonDeps, args: Compariso
     records,
     workspaceDirs: (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath),
     count: args.count ?? DEFAULT_CASES,
+    // The tokenizer runs only in the prompt worker: an estimate draws spots across the length classes.
+    lineTokens: estimateLineTokens,
   });
   if (selection.cases.length === 0) throw new Error(`Nothing to replay: ${selection.note}`);
   log().info(`Comparison: ${chosen.map((p) => p.name).join(' vs ')} on ${selection.cases.length} cases (${selection.note}).`);

@@ -77,6 +77,17 @@ export interface WorkspaceSampleOptions {
    */
   lengthBounds?: LengthBounds;
   budgetTokens?: number;
+  /**
+   * Tokens of one line, for drawing across the classes. Default: the real tokenizer. The
+   * extension host passes an estimate: there the tokenizer runs only in the prompt worker,
+   * and the report classes each request by the prompt tokens actually sent anyway.
+   */
+  lineTokens?: (line: string) => number;
+}
+
+/** A quick stand-in for a line's token count (code averages 3-4 characters a token). */
+export function estimateLineTokens(line: string): number {
+  return Math.ceil(line.length / 3.5);
 }
 
 export const DEFAULT_EXTENSIONS = ['.py', '.ts', '.tsx', '.js', '.jsx', '.mjs', '.cjs', '.java', '.go', '.rs', '.c', '.h', '.cc', '.cpp', '.hpp', '.cs', '.rb', '.php', '.kt', '.swift', '.scala', '.lua', '.sh', '.json'];
@@ -101,10 +112,11 @@ export async function sampleWorkspaceCases(rootDir: string, opts: WorkspaceSampl
   const bounds = opts.lengthBounds ?? DEFAULT_LENGTH_BOUNDS;
   const budget = opts.budgetTokens ?? 1536;
   // Tokens above each line, counted only for files a draw visits (the real tokenizer, per line, cached).
+  const lineTokens = opts.lineTokens ?? countLineTokens;
   const classOfLine = (f: FileCandidates, li: number): LengthClassName => {
     if (!f.tokensBefore) {
       f.tokensBefore = [0];
-      for (const l of f.lines) f.tokensBefore.push(f.tokensBefore[f.tokensBefore.length - 1]! + countLineTokens(l) + 1);
+      for (const l of f.lines) f.tokensBefore.push(f.tokensBefore[f.tokensBefore.length - 1]! + lineTokens(l) + 1);
     }
     return lengthClassOf(Math.min(budget, f.tokensBefore[li]!), bounds);
   };
@@ -212,10 +224,10 @@ export interface CaseSelection {
  * less of it than asked for, topped up with a sample of the workspace folders (the count
  * shared out over them, round-robin).
  */
-export async function selectCases(opts: { records?: readonly CompletionRecord[]; workspaceDirs?: readonly string[]; count: number; seed?: number }): Promise<CaseSelection> {
+export async function selectCases(opts: { records?: readonly CompletionRecord[]; workspaceDirs?: readonly string[]; count: number; seed?: number; lineTokens?: (line: string) => number }): Promise<CaseSelection> {
   const recorded = casesFromRecords(opts.records ?? [], { limit: opts.count });
   if (recorded.length >= opts.count) return { cases: recorded, source: 'recorded', note: `${recorded.length} recorded requests with the text that was kept` };
-  const sampled = await sampleDirs(opts.workspaceDirs ?? [], opts.count - recorded.length, opts.seed);
+  const sampled = await sampleDirs(opts.workspaceDirs ?? [], opts.count - recorded.length, opts.seed, opts.lineTokens);
   if (!recorded.length) {
     const why = opts.records?.length ? 'no recorded request has kept text yet' : 'no traffic recorded yet';
     return { cases: sampled, source: 'workspace', note: `${sampled.length} spots sampled from the workspace files (${why})` };
@@ -224,9 +236,9 @@ export async function selectCases(opts: { records?: readonly CompletionRecord[];
   return { cases: [...recorded, ...sampled], source: 'mixed', note: `${recorded.length} recorded requests with the text that was kept, topped up with ${sampled.length} spots sampled from the workspace files` };
 }
 
-async function sampleDirs(dirs: readonly string[], count: number, seed: number | undefined): Promise<ReplayCase[]> {
+async function sampleDirs(dirs: readonly string[], count: number, seed: number | undefined, lineTokens: ((line: string) => number) | undefined): Promise<ReplayCase[]> {
   if (count <= 0) return [];
-  const perDir = await Promise.all(dirs.map((d) => sampleWorkspaceCases(d, { count, ...(seed !== undefined ? { seed } : {}) })));
+  const perDir = await Promise.all(dirs.map((d) => sampleWorkspaceCases(d, { count, ...(seed !== undefined ? { seed } : {}), ...(lineTokens ? { lineTokens } : {}) })));
   const cases: ReplayCase[] = [];
   for (let i = 0; cases.length < count && perDir.some((l) => i < l.length); i++) {
     perDir.forEach((list, d) => {
