@@ -8,6 +8,7 @@ import { validateProfiles, type ModelProfile } from '../core/profiles';
 import { decide, effectiveValue, workspaceAsk, type TrustDecision } from '../core/trust/workspaceAsk';
 import type { DebounceBounds } from '../core/typing/adaptiveDebounce';
 import { DEFAULT_LANGUAGES } from './enablement';
+import { errorText, log } from './log';
 
 /** `completionLab.gpu.tool`: a tool, `auto`, or `none` (no GPU polling at all). */
 export type GpuToolSetting = GpuToolChoice | 'none';
@@ -143,10 +144,19 @@ export function onSettingsChange(handlers: SettingsHandlers): vscode.Disposable 
   return vscode.workspace.onDidChangeConfiguration((e) => {
     if (!e.affectsConfiguration(SECTION)) return;
     const a = (k: string) => e.affectsConfiguration(`${SECTION}.${k}`);
-    if (a('profiles') || a('activeProfile')) handlers.profiles();
-    if (a('gpu') || a('prometheus')) handlers.gpu();
-    if (a('store') || a('recording')) handlers.store();
-    handlers.any();
+    // Each part restarts on its own: one that fails is logged and never keeps the others
+    // (the status bar's redraw above all) from seeing the change.
+    const run = (name: string, fn: () => void) => {
+      try {
+        fn();
+      } catch (err) {
+        log().error(`Applying the ${name} settings failed: ${errorText(err)}`);
+      }
+    };
+    if (a('profiles') || a('activeProfile')) run('profile', () => handlers.profiles());
+    if (a('gpu') || a('prometheus')) run('GPU', () => handlers.gpu());
+    if (a('store') || a('recording')) run('store', () => handlers.store());
+    run('status', () => handlers.any());
   });
 }
 

@@ -76,8 +76,9 @@ export class StatusBar extends Disposable {
       ...(s.servingGpuIndex !== undefined ? { servingGpuIndex: s.servingGpuIndex } : {}),
       server: s.server,
     };
-    const problem = s.server.kind === 'error' ? s.server.message : this.inputs.profileProblem();
-    return problem ? { kind: 'degraded', message: problem, base } : { kind: 'serving', base };
+    // A settings problem and the server's warning (e.g. a template that does not fit) are both shown.
+    const problems = [this.inputs.profileProblem(), s.server.kind === 'error' ? s.server.message : undefined].filter((m): m is string => !!m);
+    return problems.length ? { kind: 'degraded', message: problems.join(' '), base } : { kind: 'serving', base };
   }
 
   private draw(): void {
