@@ -80,18 +80,33 @@ describe('e2e: ghost text in the browser', function () {
     let statusText = '';
     while (Date.now() < deadline2) {
       statusText = plain(await status.textContent()).trim();
-      if (/TTFT.*\d/.test(statusText)) break;
+      if (/TTFT \d+(\.\d+)? m?s/.test(statusText)) break;
       await new Promise((r) => setTimeout(r, 250));
     }
-    assert.match(statusText, /TTFT.*\d/, `status bar item: ${JSON.stringify(statusText)}`);
+    assert.match(statusText, /TTFT \d+(\.\d+)? m?s/, `status bar item: ${JSON.stringify(statusText)}`);
     console.log(`      status bar: ${statusText}`);
     console.log(`      ghost text accepted: ${JSON.stringify(ghostText)}`);
     await page.screenshot({ path: path.join(resultsDir(), 'e2e-ghost-text-accepted.png') });
 
     // The README's picture: a fresh suggestion on screen and the status bar with numbers.
-    await page.keyboard.press('Enter');
-    await page.keyboard.type('    total = 0', { delay: 20 });
-    await editor.locator(ghostSelector).first().waitFor({ state: 'visible', timeout: 120000 });
+    // The bundled model samples (temperature 0.2) and may answer a spot with nothing at all,
+    // which rightly shows no ghost text: ask at the next line, then a third, before failing.
+    const shown = async (ms: number): Promise<boolean> =>
+      editor.locator(ghostSelector).first().waitFor({ state: 'visible', timeout: ms }).then(() => true, () => false);
+    const lines = ['total = 0', 'with open(path) as f:', 'for line in f:'];
+    let pictured = false;
+    for (const line of lines) {
+      await page.keyboard.press('End');
+      await page.keyboard.press('Enter');
+      await page.keyboard.type(line, { delay: 20 });
+      pictured = await shown(40000);
+      if (!pictured) {
+        await runCommand(page, 'Completion Lab: Suggest a completion now');
+        pictured = await shown(40000);
+      }
+      if (pictured) break;
+    }
+    assert.ok(pictured, `no ghost text after any of ${JSON.stringify(lines)}`);
     await page.screenshot({ path: readmePicture('screenshot.png') });
   });
 });

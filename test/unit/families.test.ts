@@ -4,6 +4,7 @@ import * as assert from 'node:assert/strict';
 import { renderPrompt } from '../../src/core/context/templates';
 import { detectFamily, resolveProfile, suggestedProfiles, type ModelProfile } from '../../src/core/profiles';
 import { FAMILY_CASES } from '../support/familyCases';
+import { BUNDLED_MODEL_FILE, BUNDLED_MODEL_NAME } from '../../src/core/engine/bundledModel';
 
 const base: ModelProfile = { name: 'p', endpoint: 'http://h:8000', template: 'auto' };
 
@@ -24,6 +25,14 @@ describe('model families', () => {
   it('DeepSeek-Coder\'s tokens use full-width bars (U+FF5C) and U+2581, not ASCII', () => {
     const p = renderPrompt({ kind: 'deepseek-fim' }, '', '');
     assert.ok(p.includes('\uFF5Cfim\u2581begin\uFF5C') && !p.includes('|'));
+  });
+
+  it('the bundled model is known as FIM-trained Qwen: auto picks qwen-fim, and choosing it warns of nothing', () => {
+    for (const served of [BUNDLED_MODEL_NAME, { id: 'embedded', root: `/home/u/.vscode/extensions/x/models/${BUNDLED_MODEL_FILE}` }]) {
+      assert.equal(detectFamily(served).family, 'qwen');
+      assert.equal(resolveProfile(base, served).template, 'qwen-fim');
+      assert.deepEqual(resolveProfile({ ...base, template: 'qwen-fim' }, served).warnings, []);
+    }
   });
 
   it('Qwen base, Math, Qwen1.5 and Qwen3 are recognised and get prefix-only unless FIM is chosen', () => {

@@ -53,6 +53,9 @@ const RULES: readonly FamilyRule[] = [
   { family: 'codellama', test: /code[-_ ]?llama/i, fim: 'codellama-fim' },
   { family: 'codestral', test: /codestral/i, fim: 'codestral-fim' },
   { family: 'codegemma', test: /codegemma/i, fim: 'codegemma-fim' },
+  // This project's bundled model: Qwen2 architecture and vocabulary, trained with Qwen's FIM
+  // format (training/MODEL_CARD.md). Before the generic Qwen rule, which would call it base.
+  { family: 'qwen', test: /completion-lab-coder/i, fim: 'qwen-fim' },
   // Qwen documents FIM for the Coder models; base, Math, Qwen1.5 and Qwen3 get prefix-only unless chosen.
   { family: 'qwen', test: /qwen(1\.5|2(\.5)?|3)?([^0-9.]|$)/i, fim: (name) => (/coder/i.test(name) ? 'qwen-fim' : undefined) },
 ];
