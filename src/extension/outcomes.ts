@@ -69,12 +69,16 @@ export class OutcomeTracker extends Disposable {
         continue;
       }
       if (t.done) continue;
-      const rest = t.text.slice(t.accepted);
       // In a CRLF document the editor inserts the suggestion's "\n" as "\r\n".
       const inserted = c.text.replace(/\r\n/g, '\n');
-      if (c.rangeLength === 0 && c.rangeOffset === at && inserted.length > 0 && rest.startsWith(inserted)) {
-        t.accepted += inserted.length;
-        t.docAccepted += c.text.length;
+      // An insert at the spot, or (Tab after typing part of it) the editor rewriting the
+      // typed part together with the rest: either way, what now stands from the
+      // suggestion's start must be a beginning of the suggestion.
+      const kept = c.rangeOffset + c.rangeLength === at && c.rangeOffset >= t.offset ? charsOfDocLength(t.text, c.rangeOffset - t.offset, e.document.eol === vscode.EndOfLine.CRLF) : -1;
+      const now = kept >= 0 ? t.text.slice(0, kept) + inserted : undefined;
+      if (now !== undefined && inserted.length > 0 && t.text.startsWith(now)) {
+        t.accepted = now.length;
+        t.docAccepted = c.rangeOffset - t.offset + c.text.length;
         if (inserted.length > 1) t.byCommand = true;
         if (t.accepted >= t.text.length) this.finish(t, 'accepted');
       } else {
@@ -117,4 +121,15 @@ export class OutcomeTracker extends Disposable {
     const kept = doc.getText(new vscode.Range(start, doc.lineAt(endLine).range.end)).replace(/\r\n/g, '\n');
     this.store()?.update(t.recordId, { keptText: kept }, epoch);
   }
+}
+
+/** How many characters of `text` take `docLength` characters in the document (each "\n" two with CRLF); -1 if none do. */
+function charsOfDocLength(text: string, docLength: number, crlf: boolean): number {
+  let doc = 0;
+  for (let i = 0; i <= text.length; i++) {
+    if (doc === docLength) return i;
+    if (doc > docLength || i === text.length) return -1;
+    doc += crlf && text[i] === '\n' ? 2 : 1;
+  }
+  return -1;
 }
