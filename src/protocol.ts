@@ -3,37 +3,37 @@
 
 export interface RecentPoint {
   ts: number;
-  ttftMs?: number;
-  e2eMs?: number;
+  ttftMs?: number | undefined;
+  e2eMs?: number | undefined;
   /** Keystroke to ghost text: the wait (adaptive debounce) plus the request. */
-  keystrokeToShownMs?: number;
-  debounceMs?: number;
-  decodeTokensPerSec?: number;
-  outputTokens?: number;
+  keystrokeToShownMs?: number | undefined;
+  debounceMs?: number | undefined;
+  decodeTokensPerSec?: number | undefined;
+  outputTokens?: number | undefined;
   outcome: string;
   profile: string;
 }
 
 export interface DistributionView {
   count: number;
-  mean?: number;
-  std?: number;
-  p50?: number;
-  p90?: number;
-  p99?: number;
+  mean?: number | undefined;
+  std?: number | undefined;
+  p50?: number | undefined;
+  p90?: number | undefined;
+  p99?: number | undefined;
 }
 
 export interface ProfileRow {
   profile: string;
   count: number;
   failureRate: number;
-  acceptanceRate?: number;
+  acceptanceRate?: number | undefined;
   ttftMs: DistributionView;
   e2eMs: DistributionView;
   tpotMs: DistributionView;
   decodeTokensPerSec: DistributionView;
-  goodput?: number;
-  ttftSloMs?: number;
+  goodput?: number | undefined;
+  ttftSloMs?: number | undefined;
 }
 
 export interface GpuView {
@@ -50,32 +50,32 @@ export interface GpuView {
 export interface ComparisonRow {
   profile: string;
   status: string;
-  model?: string;
-  error?: string;
+  model?: string | undefined;
+  error?: string | undefined;
   count: number;
   failures: number;
-  ttftP50?: number;
-  ttftP90?: number;
-  e2eP50?: number;
-  decodeP50?: number;
-  throughput?: number;
-  goodput?: number;
-  exactMatch?: number;
-  editSim?: number;
-  bracketsBalanced?: number;
+  ttftP50?: number | undefined;
+  ttftP90?: number | undefined;
+  e2eP50?: number | undefined;
+  decodeP50?: number | undefined;
+  throughput?: number | undefined;
+  goodput?: number | undefined;
+  exactMatch?: number | undefined;
+  editSim?: number | undefined;
+  bracketsBalanced?: number | undefined;
   /** The card's peak (every process on it). */
-  vramPeakMiB?: number;
-  utilMeanPct?: number;
-  serverTtftMs?: number;
-  parsesAfter?: number;
-  coldTtftMs?: number;
-  loadMs?: number;
+  vramPeakMiB?: number | undefined;
+  utilMeanPct?: number | undefined;
+  serverTtftMs?: number | undefined;
+  parsesAfter?: number | undefined;
+  coldTtftMs?: number | undefined;
+  loadMs?: number | undefined;
   /** The model server's own processes' memory; gpuNote says why when it could not be attributed. */
-  modelVram?: { idleMiB?: number; firstTokenMiB?: number; peakMiB?: number; stdMiB?: number; utilShared?: boolean };
-  gpuNote?: string;
-  maxConcurrencyWithinSlo?: number | null;
-  sweep?: { concurrency: number; throughput?: number; scaling?: number; ttftP50?: number; ttftP90?: number; goodput?: number }[];
-  lengthClasses?: { name: string; count: number; ttftMeanMs?: number; ttftStdMs?: number; ttftP50Ms?: number }[];
+  modelVram?: { idleMiB?: number | undefined; firstTokenMiB?: number | undefined; peakMiB?: number | undefined; stdMiB?: number | undefined; utilShared?: boolean | undefined } | undefined;
+  gpuNote?: string | undefined;
+  maxConcurrencyWithinSlo?: number | null | undefined;
+  sweep?: { concurrency: number; throughput?: number | undefined; scaling?: number | undefined; ttftP50?: number | undefined; ttftP90?: number | undefined; goodput?: number | undefined }[] | undefined;
+  lengthClasses?: { name: string; count: number; ttftMeanMs?: number | undefined; ttftStdMs?: number | undefined; ttftP50Ms?: number | undefined }[] | undefined;
 }
 
 export interface ComparisonView {
@@ -86,16 +86,16 @@ export interface ComparisonView {
   ttftSloMs: number;
   rows: ComparisonRow[];
   /** Where the full report was saved (JSON and Markdown). */
-  savedTo?: string;
+  savedTo?: string | undefined;
 }
 
 export interface PanelState {
-  comparison?: ComparisonView;
-  activeProfile?: string;
-  model?: string;
+  comparison?: ComparisonView | undefined;
+  activeProfile?: string | undefined;
+  model?: string | undefined;
   serverState: string;
-  serverMessage?: string;
-  serverMetrics?: { kvCacheUsagePct?: number; running?: number; waiting?: number; ttftMeanMs?: number; genTokensPerSec?: number };
+  serverMessage?: string | undefined;
+  serverMetrics?: { kvCacheUsagePct?: number | undefined; running?: number | undefined; waiting?: number | undefined; ttftMeanMs?: number | undefined; genTokensPerSec?: number | undefined } | undefined;
   recent: RecentPoint[];
   profiles: ProfileRow[];
   gpus: GpuView[];

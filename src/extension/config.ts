@@ -98,7 +98,7 @@ export const config = {
     return Array.isArray(v) ? v : [];
   },
   /** The active profile, or undefined with the reason. Every use of a profile's settings reads it here. */
-  activeProfile: (): { profile?: ModelProfile; errors: string[] } => {
+  activeProfile: (): { profile?: ModelProfile | undefined; errors: string[] } => {
     const { profiles, errors } = config.profiles();
     const name = config.activeProfileName();
     if (profiles.length === 0) {

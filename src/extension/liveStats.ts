@@ -9,12 +9,12 @@ const KEEP = 100;
 
 export interface ServerView {
   kind: 'unknown' | 'ok' | 'unreachable' | 'error';
-  endpoint?: string;
-  model?: string;
-  maxModelLen?: number;
-  message?: string;
+  endpoint?: string | undefined;
+  model?: string | undefined;
+  maxModelLen?: number | undefined;
+  message?: string | undefined;
   /** Server-side numbers from /metrics, shown beside the client's, never mixed. */
-  metrics?: { kvCacheUsagePct?: number; running?: number; waiting?: number; ttftMeanMs?: number; genTokensPerSec?: number };
+  metrics?: { kvCacheUsagePct?: number | undefined; running?: number | undefined; waiting?: number | undefined; ttftMeanMs?: number | undefined; genTokensPerSec?: number | undefined } | undefined;
 }
 
 /** Where the GPU numbers come from: this machine's GPU tool, or a Prometheus (DCGM exporter). */

@@ -18,19 +18,19 @@ export type StatusState =
 
 export interface ServingFacts {
   profile: string;
-  model?: string;
-  last?: CompletionRecord;
-  p50?: number;
-  p90?: number;
+  model?: string | undefined;
+  last?: CompletionRecord | undefined;
+  p50?: number | undefined;
+  p90?: number | undefined;
   /** p50 of keystroke → ghost text. */
-  shownP50?: number;
+  shownP50?: number | undefined;
   count: number;
-  gpu?: GpuSample;
+  gpu?: GpuSample | undefined;
   gpuState: SamplerState;
   /** Where the GPU numbers come from (this machine's tool or a Prometheus); unset: this machine. */
-  gpuSource?: GpuSource;
+  gpuSource?: GpuSource | undefined;
   /** The GPU the server's processes are on, when found (else the first is shown). */
-  servingGpuIndex?: number;
+  servingGpuIndex?: number | undefined;
   server: ServerView;
 }
 

@@ -49,17 +49,17 @@ export interface CompleteAtInput {
   /** The profile, resolved once with resolveFor(). */
   resolved: ResolvedProfile;
   budgetTokens: number;
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** Defaults to the real streaming client; tests and the comparison runner may pass another. */
-  client?: CompletionClient;
-  multiline?: boolean;
-  apiKey?: string;
-  seed?: number;
-  firstTokenTimeoutMs?: number;
-  totalTimeoutMs?: number;
-  onText?: (delta: string) => void;
+  client?: CompletionClient | undefined;
+  multiline?: boolean | undefined;
+  apiKey?: string | undefined;
+  seed?: number | undefined;
+  firstTokenTimeoutMs?: number | undefined;
+  totalTimeoutMs?: number | undefined;
+  onText?: (delta: string) => void | undefined;
   /** Where the prompt is built; default {@link inProcessContext}. */
-  context?: ContextBuilder;
+  context?: ContextBuilder | undefined;
 }
 
 export interface CompleteAtOutput {
