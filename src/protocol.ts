@@ -89,8 +89,80 @@ export interface ComparisonView {
   savedTo?: string | undefined;
 }
 
+/** One GPU read through Prometheus (NVIDIA's DCGM exporter series). */
+export interface FleetGpuView {
+  index: number;
+  name: string | null;
+  hostname?: string;
+  /** The pod the exporter says holds the GPU (its Kubernetes mapping). */
+  pod?: string;
+  utilGpuPct: number | null;
+  memUsedMiB: number | null;
+  memTotalMiB: number | null;
+  powerW: number | null;
+}
+
+/** One model server replica (a Prometheus scrape target) and the GPUs its pod holds. */
+export interface ReplicaView {
+  /** `pod` where Prometheus has one, else `instance`. */
+  name: string;
+  instance: string;
+  /** Requests it served since it started (its TTFT histogram count). */
+  requests?: number;
+  /** Server-side TTFT mean over the rate window (undefined: no request in it). */
+  ttftMeanMs?: number;
+  requestsPerSec?: number;
+  running?: number;
+  waiting?: number;
+  /** 0..100 */
+  kvCachePct?: number;
+  gpus: FleetGpuView[];
+}
+
+/**
+ * The panel's per-replica view (and the status bar's fleet lines): a profile's replicas and
+ * GPUs as its Prometheus holds them, with the fleet's totals (counts and VRAM summed,
+ * utilisation and KV cache averaged, TTFT request-weighted).
+ */
+export interface ReplicasView {
+  /** Prometheus' origin. */
+  url: string;
+  /** The label matchers of the replicas and of their GPUs, as PromQL. */
+  selector: string;
+  gpuSelector: string;
+  /** 'starting' | 'ok' | 'stopped' | 'unreachable' | 'no-match' | 'no-gpu-series' | 'no-dcgm-labels' | 'error' */
+  state: string;
+  /** Why a part is missing, one line each (also written to the log, once). */
+  problems: string[];
+  /** Epoch ms of the poll shown; undefined before the first. */
+  ts?: number;
+  /** The TTFT mean's and request rate's window, seconds. */
+  windowS: number;
+  replicas: ReplicaView[];
+  /** GPUs the selector picked that no replica's pod holds (or with no pod label). */
+  otherGpus: FleetGpuView[];
+  total: {
+    replicas: number;
+    requests?: number;
+    ttftMeanMs?: number;
+    ttftP50Ms?: number;
+    ttftP90Ms?: number;
+    requestsPerSec?: number;
+    running?: number;
+    waiting?: number;
+    kvCachePct?: number;
+    gpus: number;
+    utilMeanPct?: number;
+    memUsedMiB?: number;
+    memTotalMiB?: number;
+    powerW?: number;
+  };
+}
+
 export interface PanelState {
   comparison?: ComparisonView | undefined;
+  /** Set when the active profile's numbers come from a Prometheus. */
+  replicas?: ReplicasView | undefined;
   activeProfile?: string | undefined;
   model?: string | undefined;
   serverState: string;

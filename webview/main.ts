@@ -6,6 +6,7 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import { Chart, LineController, LineElement, PointElement, LinearScale, CategoryScale, Legend, Tooltip } from 'chart.js';
 import type { ComparisonView, HostMessage, PanelCommand, PanelMessage, PanelState, ProfileRow } from '../src/protocol';
+import { replicasSection } from './replicas';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, CategoryScale, Legend, Tooltip);
 
@@ -160,7 +161,8 @@ function render(state: PanelState): void {
   profiles.append(el('p', `${state.storedRecords} records stored${state.skippedLines ? `, ${state.skippedLines} damaged lines skipped` : ''}. Recording of source text is ${state.recording ? 'on' : 'off'}.`, 'muted'));
 
   chart?.destroy();
-  app.replaceChildren(header, live, server, profiles, comparisonSection(state.comparison), comparisonDetails(state.comparison));
+  const replicas = replicasSection(state.replicas);
+  app.replaceChildren(header, live, server, ...(replicas ? [replicas] : []), profiles, comparisonSection(state.comparison), comparisonDetails(state.comparison));
   const labels = state.recent.map((p) => new Date(p.ts).toLocaleTimeString());
   chart = new Chart(canvas, {
     type: 'line',

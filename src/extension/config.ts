@@ -73,6 +73,7 @@ export const config = {
   },
   /** `completionLab.prometheus.url`: a shared server's or cluster's Prometheus; empty: this machine's GPU tool. */
   prometheusUrl: (): string => cfg().get<string>('prometheus.url', '').trim(),
+  prometheusPollMs: (): number => clampInt(cfg().get<number>('prometheus.pollIntervalSeconds', 5), 1, 300) * 1000,
   keptDelayMs: (): number => clampInt(cfg().get<number>('keptTextDelaySeconds', 20), 1, 600) * 1000,
   // Machine-scoped in package.json: a workspace cannot set it (a repository has no business
   // choosing which file the native GGUF parser reads).
