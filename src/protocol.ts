@@ -46,6 +46,20 @@ export interface GpuView {
   tempC: number | null;
 }
 
+/** One step of a CDF: the share `p` of requests with a value at or below `x`. */
+export interface CdfPointView {
+  x: number;
+  p: number;
+}
+
+/** A profile's run over time (ms from its start): GPU samples and every request. */
+export interface TimelineView {
+  durationMs: number;
+  gpus?: number[];
+  points: { t: number; cardVramMiB?: number; modelVramMiB?: number; utilPct?: number }[];
+  requests: { start: number; firstToken?: number; end?: number; concurrency: number; ok: boolean }[];
+}
+
 /** One profile's line of a comparison report, as the panel shows it. */
 export interface ComparisonRow {
   profile: string;
@@ -56,16 +70,24 @@ export interface ComparisonRow {
   failures: number;
   ttftP50?: number;
   ttftP90?: number;
+  ttftP99?: number;
+  /** TTFT of every finished request, as a CDF (thinned to a bounded number of steps). */
+  ttftCdf?: CdfPointView[];
   e2eP50?: number;
   decodeP50?: number;
   throughput?: number;
   goodput?: number;
   exactMatch?: number;
   editSim?: number;
+  editSimFirstLine?: number;
   bracketsBalanced?: number;
+  parsedBefore?: number;
   /** The card's peak (every process on it). */
   vramPeakMiB?: number;
   utilMeanPct?: number;
+  utilStdPct?: number;
+  /** The card(s) the model ran on: every process's memory (labelled as the card's). */
+  cardVram?: { idleMiB?: number; peakMiB?: number; totalMiB?: number };
   serverTtftMs?: number;
   parsesAfter?: number;
   coldTtftMs?: number;
@@ -76,6 +98,7 @@ export interface ComparisonRow {
   maxConcurrencyWithinSlo?: number | null;
   sweep?: { concurrency: number; throughput?: number; scaling?: number; ttftP50?: number; ttftP90?: number; goodput?: number }[];
   lengthClasses?: { name: string; count: number; ttftMeanMs?: number; ttftStdMs?: number; ttftP50Ms?: number }[];
+  timeline?: TimelineView;
 }
 
 export interface ComparisonView {
@@ -84,6 +107,8 @@ export interface ComparisonView {
   source: string;
   cancelled: boolean;
   ttftSloMs: number;
+  /** The doubling search's bound, when it ran. */
+  concurrencySearchMax?: number;
   rows: ComparisonRow[];
   /** Where the full report was saved (JSON and Markdown). */
   savedTo?: string;
