@@ -39,7 +39,14 @@ window.addEventListener('message', (e: MessageEvent<HostMessage>) => {
     mounted = true;
     document.getElementById('app')!.replaceChildren(...sections.map((s) => s.element));
   }
-  for (const s of sections) s.update(msg.state);
+  // One section's failure must not keep the others from showing their data.
+  for (const s of sections) {
+    try {
+      s.update(msg.state);
+    } catch (err) {
+      console.error(`Completion Lab panel: ${(err as Error).stack ?? String(err)}`);
+    }
+  }
 });
 
 onThemeChange(recolorCharts);

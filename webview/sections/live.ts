@@ -15,7 +15,7 @@ export function liveSection(): Section {
   const show = changeGate((recent: RecentPoint[]) => {
     title.textContent = `Live: last ${recent.length} completions`;
     const last = recent[recent.length - 1];
-    chart.set(liveChart(recent), liveTable(recent), last ? `Line chart of the last ${recent.length} completions; the newest: TTFT ${fmtMs(last.ttftMs)}, E2E ${fmtMs(last.e2eMs)}.` : 'No completions yet.');
+    chart.set(liveChart(recent), liveTable(recent), last ? `Line chart of the last ${recent.length} completions; the newest: TTFT ${fmtMs(last.ttftMs)}, E2E ${fmtMs(last.e2eMs)}.` : 'No completions yet.', recent.length > 0);
   });
   return { element, update: (s: PanelState) => show(s.recent) };
 }
