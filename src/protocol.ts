@@ -3,37 +3,37 @@
 
 export interface RecentPoint {
   ts: number;
-  ttftMs?: number;
-  e2eMs?: number;
+  ttftMs?: number | undefined;
+  e2eMs?: number | undefined;
   /** Keystroke to ghost text: the wait (adaptive debounce) plus the request. */
-  keystrokeToShownMs?: number;
-  debounceMs?: number;
-  decodeTokensPerSec?: number;
-  outputTokens?: number;
+  keystrokeToShownMs?: number | undefined;
+  debounceMs?: number | undefined;
+  decodeTokensPerSec?: number | undefined;
+  outputTokens?: number | undefined;
   outcome: string;
   profile: string;
 }
 
 export interface DistributionView {
   count: number;
-  mean?: number;
-  std?: number;
-  p50?: number;
-  p90?: number;
-  p99?: number;
+  mean?: number | undefined;
+  std?: number | undefined;
+  p50?: number | undefined;
+  p90?: number | undefined;
+  p99?: number | undefined;
 }
 
 export interface ProfileRow {
   profile: string;
   count: number;
   failureRate: number;
-  acceptanceRate?: number;
+  acceptanceRate?: number | undefined;
   ttftMs: DistributionView;
   e2eMs: DistributionView;
   tpotMs: DistributionView;
   decodeTokensPerSec: DistributionView;
-  goodput?: number;
-  ttftSloMs?: number;
+  goodput?: number | undefined;
+  ttftSloMs?: number | undefined;
 }
 
 export interface GpuView {
@@ -64,41 +64,41 @@ export interface TimelineView {
 export interface ComparisonRow {
   profile: string;
   status: string;
-  model?: string;
-  error?: string;
+  model?: string | undefined;
+  error?: string | undefined;
   count: number;
   failures: number;
-  ttftP50?: number;
-  ttftP90?: number;
-  ttftP99?: number;
+  ttftP50?: number | undefined;
+  ttftP90?: number | undefined;
+  ttftP99?: number | undefined;
   /** TTFT of every finished request, as a CDF (thinned to a bounded number of steps). */
-  ttftCdf?: CdfPointView[];
-  e2eP50?: number;
-  decodeP50?: number;
-  throughput?: number;
-  goodput?: number;
-  exactMatch?: number;
-  editSim?: number;
-  editSimFirstLine?: number;
-  bracketsBalanced?: number;
-  parsedBefore?: number;
+  ttftCdf?: CdfPointView[] | undefined;
+  e2eP50?: number | undefined;
+  decodeP50?: number | undefined;
+  throughput?: number | undefined;
+  goodput?: number | undefined;
+  exactMatch?: number | undefined;
+  editSim?: number | undefined;
+  editSimFirstLine?: number | undefined;
+  bracketsBalanced?: number | undefined;
+  parsedBefore?: number | undefined;
   /** The card's peak (every process on it). */
-  vramPeakMiB?: number;
-  utilMeanPct?: number;
-  utilStdPct?: number;
+  vramPeakMiB?: number | undefined;
+  utilMeanPct?: number | undefined;
+  utilStdPct?: number | undefined;
   /** The card(s) the model ran on: every process's memory (labelled as the card's). */
-  cardVram?: { idleMiB?: number; peakMiB?: number; totalMiB?: number };
-  serverTtftMs?: number;
-  parsesAfter?: number;
-  coldTtftMs?: number;
-  loadMs?: number;
+  cardVram?: { idleMiB?: number | undefined; peakMiB?: number | undefined; totalMiB?: number | undefined } | undefined;
+  serverTtftMs?: number | undefined;
+  parsesAfter?: number | undefined;
+  coldTtftMs?: number | undefined;
+  loadMs?: number | undefined;
   /** The model server's own processes' memory; gpuNote says why when it could not be attributed. */
-  modelVram?: { idleMiB?: number; firstTokenMiB?: number; peakMiB?: number; stdMiB?: number; utilShared?: boolean };
-  gpuNote?: string;
-  maxConcurrencyWithinSlo?: number | null;
-  sweep?: { concurrency: number; throughput?: number; scaling?: number; ttftP50?: number; ttftP90?: number; goodput?: number }[];
-  lengthClasses?: { name: string; count: number; ttftMeanMs?: number; ttftStdMs?: number; ttftP50Ms?: number }[];
-  timeline?: TimelineView;
+  modelVram?: { idleMiB?: number | undefined; firstTokenMiB?: number | undefined; peakMiB?: number | undefined; stdMiB?: number | undefined; utilShared?: boolean | undefined } | undefined;
+  gpuNote?: string | undefined;
+  maxConcurrencyWithinSlo?: number | null | undefined;
+  sweep?: { concurrency: number; throughput?: number | undefined; scaling?: number | undefined; ttftP50?: number | undefined; ttftP90?: number | undefined; goodput?: number | undefined }[] | undefined;
+  lengthClasses?: { name: string; count: number; ttftMeanMs?: number | undefined; ttftStdMs?: number | undefined; ttftP50Ms?: number | undefined }[] | undefined;
+  timeline?: TimelineView | undefined;
 }
 
 export interface ComparisonView {
@@ -111,16 +111,88 @@ export interface ComparisonView {
   concurrencySearchMax?: number;
   rows: ComparisonRow[];
   /** Where the full report was saved (JSON and Markdown). */
-  savedTo?: string;
+  savedTo?: string | undefined;
+}
+
+/** One GPU read through Prometheus (NVIDIA's DCGM exporter series). */
+export interface FleetGpuView {
+  index: number;
+  name: string | null;
+  hostname?: string;
+  /** The pod the exporter says holds the GPU (its Kubernetes mapping). */
+  pod?: string;
+  utilGpuPct: number | null;
+  memUsedMiB: number | null;
+  memTotalMiB: number | null;
+  powerW: number | null;
+}
+
+/** One model server replica (a Prometheus scrape target) and the GPUs its pod holds. */
+export interface ReplicaView {
+  /** `pod` where Prometheus has one, else `instance`. */
+  name: string;
+  instance: string;
+  /** Requests it served since it started (its TTFT histogram count). */
+  requests?: number;
+  /** Server-side TTFT mean over the rate window (undefined: no request in it). */
+  ttftMeanMs?: number;
+  requestsPerSec?: number;
+  running?: number;
+  waiting?: number;
+  /** 0..100 */
+  kvCachePct?: number;
+  gpus: FleetGpuView[];
+}
+
+/**
+ * The panel's per-replica view (and the status bar's fleet lines): a profile's replicas and
+ * GPUs as its Prometheus holds them, with the fleet's totals (counts and VRAM summed,
+ * utilisation and KV cache averaged, TTFT request-weighted).
+ */
+export interface ReplicasView {
+  /** Prometheus' origin. */
+  url: string;
+  /** The label matchers of the replicas and of their GPUs, as PromQL. */
+  selector: string;
+  gpuSelector: string;
+  /** 'starting' | 'ok' | 'stopped' | 'unreachable' | 'no-match' | 'no-gpu-series' | 'no-dcgm-labels' | 'error' */
+  state: string;
+  /** Why a part is missing, one line each (also written to the log, once). */
+  problems: string[];
+  /** Epoch ms of the poll shown; undefined before the first. */
+  ts?: number;
+  /** The TTFT mean's and request rate's window, seconds. */
+  windowS: number;
+  replicas: ReplicaView[];
+  /** GPUs the selector picked that no replica's pod holds (or with no pod label). */
+  otherGpus: FleetGpuView[];
+  total: {
+    replicas: number;
+    requests?: number;
+    ttftMeanMs?: number;
+    ttftP50Ms?: number;
+    ttftP90Ms?: number;
+    requestsPerSec?: number;
+    running?: number;
+    waiting?: number;
+    kvCachePct?: number;
+    gpus: number;
+    utilMeanPct?: number;
+    memUsedMiB?: number;
+    memTotalMiB?: number;
+    powerW?: number;
+  };
 }
 
 export interface PanelState {
-  comparison?: ComparisonView;
-  activeProfile?: string;
-  model?: string;
+  comparison?: ComparisonView | undefined;
+  /** Set when the active profile's numbers come from a Prometheus. */
+  replicas?: ReplicasView | undefined;
+  activeProfile?: string | undefined;
+  model?: string | undefined;
   serverState: string;
-  serverMessage?: string;
-  serverMetrics?: { kvCacheUsagePct?: number; running?: number; waiting?: number; ttftMeanMs?: number; genTokensPerSec?: number };
+  serverMessage?: string | undefined;
+  serverMetrics?: { kvCacheUsagePct?: number | undefined; running?: number | undefined; waiting?: number | undefined; ttftMeanMs?: number | undefined; genTokensPerSec?: number | undefined } | undefined;
   recent: RecentPoint[];
   profiles: ProfileRow[];
   gpus: GpuView[];

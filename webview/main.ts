@@ -12,6 +12,7 @@ import { gpuTimelineSection } from './sections/gpuTimeline';
 import { headerSection } from './sections/header';
 import { liveSection } from './sections/live';
 import { recordedSection } from './sections/recorded';
+import { replicasPanelSection } from './sections/replicas';
 import { serverGpuSection } from './sections/serverGpu';
 import { onThemeChange } from './theme';
 
@@ -24,6 +25,7 @@ const sections: Section[] = [
   headerSection((command) => vscode.postMessage({ type: 'command', command })),
   liveSection(),
   serverGpuSection(),
+  replicasPanelSection(),
   recordedSection(),
   comparisonSection(),
   comparisonChartsSection(),

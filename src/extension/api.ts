@@ -12,6 +12,9 @@ import type { Snooze } from './snooze';
 import type { StatusBar } from './statusBar';
 import type { WorkerContextBuilder } from './workerContext';
 import type { MenuEntry } from './controls';
+import { recentLog } from './log';
+import type { PanelModel } from './panelModel';
+import type { PanelState } from '../protocol';
 
 export interface CompletionLabApi {
   /** Every stored record (patches merged), after flushing pending writes. */
@@ -26,6 +29,10 @@ export interface CompletionLabApi {
   hostTiming(): HostTimingSnapshot;
   /** Whether this workspace's own model settings are in use: user-only, confirmed, or withheld (and why). */
   workspaceSettings(): { kind: 'user-only' | 'confirmed' | 'withheld'; why?: 'unconfirmed' | 'untrusted'; endpoints: string[] };
+  /** What the profiling panel is sent now (its per-replica view included). */
+  panelState(): Promise<PanelState>;
+  /** The last lines of the "Completion Lab" log, oldest first, as `[level] message`. */
+  logLines(): string[];
 }
 
 /** The status item as the test API reports it: text, tooltip source and the commands the tooltip may run. */
@@ -41,7 +48,7 @@ export function workspaceSettingsView(): ReturnType<CompletionLabApi['workspaceS
 }
 
 /** The API activate() returns, read from the parts it names. */
-export function buildApi(p: { store: RecordStore; statusBar: StatusBar; provider: CompletionProvider; snooze: Snooze; stats: LiveStats; timing: HostTiming; contextBuilder: WorkerContextBuilder }): CompletionLabApi {
+export function buildApi(p: { store: RecordStore; statusBar: StatusBar; provider: CompletionProvider; snooze: Snooze; stats: LiveStats; timing: HostTiming; contextBuilder: WorkerContextBuilder; panel: PanelModel }): CompletionLabApi {
   return {
     records: async () => { await p.store.flush(); return (await p.store.readAll()).records; },
     status: () => statusView(p.statusBar.current, p.statusBar.currentTooltip),
@@ -49,5 +56,7 @@ export function buildApi(p: { store: RecordStore; statusBar: StatusBar; provider
     statusMenu: () => statusMenuEntries({ snooze: p.snooze, stats: p.stats }),
     hostTiming: () => p.timing.snapshot(p.contextBuilder.built),
     workspaceSettings: workspaceSettingsView,
+    panelState: () => p.panel.state(false),
+    logLines: recentLog,
   };
 }

@@ -158,7 +158,7 @@ async function startServers(deps: CommandDeps): Promise<void> {
   const items: Item[] = [
     { label: 'Embedded engine (llama.cpp)', description: modelPath || 'bundled small code model (set completionLab.engine.modelPath to use another GGUF file)', picked: true },
     // A restricted (untrusted) workspace runs no launch commands at all.
-    ...(vscode.workspace.isTrusted ? profiles.filter((p) => p.launchCommand).map((p) => ({ label: p.name, description: p.launchCommand, profile: p })) : []),
+    ...(vscode.workspace.isTrusted ? profiles.filter((p) => p.launchCommand).map((p) => ({ label: p.name, description: p.launchCommand ?? '', profile: p })) : []),
   ];
   if (!vscode.workspace.isTrusted && profiles.some((p) => p.launchCommand)) log().info('Launch commands are off in this untrusted workspace (trust it to run them).');
   const picks = await vscode.window.showQuickPick(items, { canPickMany: true, title: 'Start which model servers? (started one after another)' });

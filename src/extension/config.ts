@@ -73,6 +73,7 @@ export const config = {
   },
   /** `completionLab.prometheus.url`: a shared server's or cluster's Prometheus; empty: this machine's GPU tool. */
   prometheusUrl: (): string => cfg().get<string>('prometheus.url', '').trim(),
+  prometheusPollMs: (): number => clampInt(cfg().get<number>('prometheus.pollIntervalSeconds', 5), 1, 300) * 1000,
   keptDelayMs: (): number => clampInt(cfg().get<number>('keptTextDelaySeconds', 20), 1, 600) * 1000,
   // Machine-scoped in package.json: a workspace cannot set it (a repository has no business
   // choosing which file the native GGUF parser reads).
@@ -98,7 +99,7 @@ export const config = {
     return Array.isArray(v) ? v : [];
   },
   /** The active profile, or undefined with the reason. Every use of a profile's settings reads it here. */
-  activeProfile: (): { profile?: ModelProfile; errors: string[] } => {
+  activeProfile: (): { profile?: ModelProfile | undefined; errors: string[] } => {
     const { profiles, errors } = config.profiles();
     const name = config.activeProfileName();
     if (profiles.length === 0) {

@@ -91,7 +91,7 @@ function start(context: vscode.ExtensionContext, timing: HostTiming): Completion
   // Load the tokenizer now (in the worker) rather than on the first keystroke.
   contextBuilder.warm().catch((err: unknown) => log().warn(`Tokenizer: ${errorText(err)}`));
   gate.check();
-  return buildApi({ store, statusBar, provider, snooze, stats, timing, contextBuilder });
+  return buildApi({ store, statusBar, provider, snooze, stats, timing, contextBuilder, panel });
 }
 
 /** Everything is disposed through context.subscriptions. */

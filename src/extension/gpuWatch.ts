@@ -16,6 +16,10 @@ import type { LiveStats } from './liveStats';
 import { log } from './log';
 import { ServingGpuFinder } from './servingGpu';
 import { ProfilingPanel } from './panel';
+import { replicaView } from './replicaView';
+
+/** The window of the fleet's live TTFT mean and request rate, seconds. */
+const FLEET_WINDOW_S = 60;
 
 /** Something that polls only while held (GpuSampler, MetricsScraper). */
 export interface Holdable {
@@ -69,30 +73,22 @@ export class GpuWatch extends Disposable {
     const fleet = fleetConfigFor(config.prometheusUrl(), profile);
     const tool = config.gpuTool();
     const endpoint = profile?.endpoint;
-    const key = JSON.stringify(fleet instanceof Error ? { tool, poll: config.gpuPollMs(), endpoint, problem: fleet.kind } : fleet);
+    const key = JSON.stringify(fleet instanceof Error ? { tool, poll: config.gpuPollMs(), endpoint, problem: fleet.kind } : { fleet, poll: config.prometheusPollMs() });
     if (key === this.key && this.current.value) return;
     this.key = key;
     // The old source goes first: its last 'stopped' must not land after the new one's first state.
     this.current.value = undefined;
     if (fleet instanceof Error && fleet.kind !== 'not-configured') log().warn(`Prometheus: ${fleet.message} GPU numbers come from this machine's GPU tool.`);
-    const unit = fleet instanceof Error ? undefined : this.fleetUnit(fleet);
-    if (unit) {
-      this.stats.setGpuSource({ kind: 'prometheus', url: unit.watch.source.client.baseUrl.origin });
-      this.current.value = unit;
+    const source = fleet instanceof Error ? undefined : fleetSource(fleet);
+    if (source) {
+      // The source first: the unit's first states and polls are the new source's.
+      this.stats.setGpuSource({ kind: 'prometheus', url: source.client.baseUrl.origin });
+      this.current.value = new FleetUnit(new PrometheusWatch(source, { latencyWindowS: FLEET_WINDOW_S, intervalMs: config.prometheusPollMs() }), this);
       return;
     }
     this.stats.setGpuSource({ kind: 'local' });
     this.current.value = tool === 'none' ? undefined : new SamplerUnit(new GpuSampler({ intervalMs: config.gpuPollMs(), tool }), this, tool, endpoint);
     if (tool === 'none') this.stats.setGpu(undefined, { kind: 'stopped', message: 'GPU polling is off (completionLab.gpu.tool: none).' });
-  }
-
-  private fleetUnit(fleet: FleetConfig): FleetUnit | undefined {
-    try {
-      return new FleetUnit(new PrometheusWatch(new PrometheusFleetSource(fleet)), this);
-    } catch (err) {
-      log().warn(`Prometheus: ${(err as Error).message} GPU numbers come from this machine's GPU tool.`);
-      return undefined;
-    }
   }
 
   /** For a comparison, which holds it for its whole run. */
@@ -108,12 +104,18 @@ export class GpuWatch extends Disposable {
     return g?.samples ? { vramAtFirstTokenMiB: g.vramAtFirstTokenMiB, vramPeakMiB: g.vramPeakMiB, utilMeanPct: g.utilMeanPct } : undefined;
   }
 
-  /** A fleet's GPUs go where the local sampler's would; each problem once to the log. */
+  /** A fleet's replicas and GPUs go to the status bar and the panel; each problem once to the log. */
   reportFleet(watch: PrometheusWatch): vscode.Disposable[] {
+    const source = { url: watch.source.client.baseUrl.origin, selector: watch.source.describe('servers'), gpuSelector: watch.source.describe('gpus'), windowS: FLEET_WINDOW_S };
+    const update = (): void => this.stats.setFleet(replicaView(source, watch.state, watch.latestPoll), watch.latestPoll?.gpus);
+    update();
     return [
-      watch.onPoll((p) => { if (p.gpus) this.stats.setGpu(p.gpus); }),
-      watch.onState((s) => this.stats.setGpu(undefined, fleetSamplerState(s))),
-      watch.onProblem((line) => log().info(`Prometheus: ${line}`)),
+      watch.onPoll(update),
+      watch.onState((s) => {
+        this.stats.setGpu(undefined, fleetSamplerState(s));
+        update();
+      }),
+      watch.onProblem((line) => log().warn(`Prometheus: ${line}`)),
     ];
   }
 
@@ -156,6 +158,16 @@ function fleetSamplerState(s: FleetState): SamplerState {
   if (s.kind === 'ok') return { kind: 'running' };
   if (s.kind === 'starting' || s.kind === 'stopped') return { kind: s.kind };
   return { kind: 'failed', message: s.message ?? s.kind };
+}
+
+/** The fleet source for a config, or undefined (said in the log) when its selector is bad. */
+function fleetSource(fleet: FleetConfig): PrometheusFleetSource | undefined {
+  try {
+    return new PrometheusFleetSource(fleet);
+  } catch (err) {
+    log().warn(`Prometheus: ${(err as Error).message} GPU numbers come from this machine's GPU tool.`);
+    return undefined;
+  }
 }
 
 function isLooking(): boolean {

@@ -4,17 +4,18 @@ import * as vscode from 'vscode';
 import type { CompletionRecord } from '../core/store/record';
 import type { GpuSample, SamplerState } from '../core/gpu/types';
 import { percentileOf } from '../core/stats/describe';
+import type { ReplicasView } from '../protocol';
 
 const KEEP = 100;
 
 export interface ServerView {
   kind: 'unknown' | 'ok' | 'unreachable' | 'error';
-  endpoint?: string;
-  model?: string;
-  maxModelLen?: number;
-  message?: string;
+  endpoint?: string | undefined;
+  model?: string | undefined;
+  maxModelLen?: number | undefined;
+  message?: string | undefined;
   /** Server-side numbers from /metrics, shown beside the client's, never mixed. */
-  metrics?: { kvCacheUsagePct?: number; running?: number; waiting?: number; ttftMeanMs?: number; genTokensPerSec?: number };
+  metrics?: { kvCacheUsagePct?: number | undefined; running?: number | undefined; waiting?: number | undefined; ttftMeanMs?: number | undefined; genTokensPerSec?: number | undefined } | undefined;
 }
 
 /** Where the GPU numbers come from: this machine's GPU tool, or a Prometheus (DCGM exporter). */
@@ -28,6 +29,8 @@ export class LiveStats implements vscode.Disposable {
   gpu: GpuSample | undefined;
   gpuState: SamplerState = { kind: 'stopped' };
   gpuSource: GpuSource = { kind: 'local' };
+  /** The replicas and GPUs read through Prometheus (set while it is the source). */
+  fleet: ReplicasView | undefined;
   /** The GPU index the active server's processes are on; undefined: not known (GPU 0 is shown). */
   servingGpuIndex: number | undefined;
   requestsMade = 0;
@@ -63,10 +66,21 @@ export class LiveStats implements vscode.Disposable {
     this.changed.fire();
   }
 
+  /**
+   * A Prometheus poll: its view, and its GPUs as the sample (none when the poll had none:
+   * an unreachable Prometheus or a selector that lost its series never leaves old numbers up).
+   */
+  setFleet(view: ReplicasView, sample: GpuSample | undefined): void {
+    this.fleet = view;
+    this.gpu = sample;
+    this.changed.fire();
+  }
+
   /** A new GPU source: the previous source's numbers are dropped, not shown as the new one's. */
   setGpuSource(source: GpuSource): void {
     this.gpuSource = source;
     this.gpu = undefined;
+    this.fleet = undefined;
     this.servingGpuIndex = undefined;
     this.changed.fire();
   }

@@ -4,21 +4,32 @@ import * as vscode from 'vscode';
 import { inertLinks } from '../core/trust/markdown';
 
 let channel: vscode.LogOutputChannel | undefined;
+/** The last lines written (an output channel cannot be read back): for the test API. */
+const recent: string[] = [];
+const KEEP_LINES = 500;
 
 export function log(): vscode.LogOutputChannel {
   if (!channel) {
     channel = vscode.window.createOutputChannel('Completion Lab', { log: true });
-    // Test runs read the log from the extension host's console.
-    if (process.env.COMPLETION_LAB_LOG_TO_CONSOLE) mirrorToConsole(channel);
+    // Test runs also read the log from the extension host's console.
+    keepRecent(channel, !!process.env.COMPLETION_LAB_LOG_TO_CONSOLE);
   }
   return channel;
 }
 
-function mirrorToConsole(ch: vscode.LogOutputChannel): void {
+/** The last lines of the log, oldest first, as `[level] message`. */
+export function recentLog(): string[] {
+  return [...recent];
+}
+
+function keepRecent(ch: vscode.LogOutputChannel, toConsole: boolean): void {
   for (const level of ['trace', 'debug', 'info', 'warn', 'error'] as const) {
     const original = ch[level].bind(ch) as (msg: string | Error, ...args: unknown[]) => void;
     (ch as unknown as Record<string, unknown>)[level] = (msg: string | Error, ...args: unknown[]) => {
-      console.log(`[completion-lab ${level}] ${msg instanceof Error ? msg.message : msg}`);
+      const line = `[${level}] ${msg instanceof Error ? msg.message : msg}`;
+      recent.push(line);
+      if (recent.length > KEEP_LINES) recent.shift();
+      if (toConsole) console.log(`[completion-lab ${level}] ${msg instanceof Error ? msg.message : msg}`);
       original(msg, ...args);
     };
   }

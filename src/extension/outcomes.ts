@@ -14,6 +14,8 @@ interface Tracked {
   text: string;
   /** Characters of `text` already in the document (accepted or typed through). */
   accepted: number;
+  /** The same, counted in the document, where each "\n" of `text` may be "\r\n". */
+  docAccepted: number;
   /** Inserted by an accept command (Tab / accept word) rather than typed one by one. */
   byCommand: boolean;
   done: boolean;
@@ -43,7 +45,7 @@ export class OutcomeTracker extends Disposable {
     const prev = this.byDoc.get(uri);
     if (prev && !prev.done && prev.recordId !== recordId) this.finish(prev, prev.accepted > 0 ? 'partial' : 'rejected');
     if (prev && prev.recordId === recordId) return; // the same completion, shown again while typing through
-    this.byDoc.set(uri, { recordId, uri, offset, text, accepted: 0, byCommand: false, done: false });
+    this.byDoc.set(uri, { recordId, uri, offset, text, accepted: 0, docAccepted: 0, byCommand: false, done: false });
   }
 
   /** Called by the item's command when the whole suggestion was accepted. */
@@ -60,17 +62,24 @@ export class OutcomeTracker extends Disposable {
     const t = this.byDoc.get(e.document.uri.toString());
     if (!t) return;
     for (const c of e.contentChanges) {
-      const at = t.offset + t.accepted;
+      const at = t.offset + t.docAccepted;
       // An edit wholly before the spot moves it (an insert AT the spot is the suggestion's business).
       if (c.rangeOffset < t.offset && c.rangeOffset + c.rangeLength <= t.offset) {
         t.offset += c.text.length - c.rangeLength;
         continue;
       }
       if (t.done) continue;
-      const rest = t.text.slice(t.accepted);
-      if (c.rangeLength === 0 && c.rangeOffset === at && c.text.length > 0 && rest.startsWith(c.text)) {
-        t.accepted += c.text.length;
-        if (c.text.length > 1) t.byCommand = true;
+      // In a CRLF document the editor inserts the suggestion's "\n" as "\r\n".
+      const inserted = c.text.replace(/\r\n/g, '\n');
+      // An insert at the spot, or (Tab after typing part of it) the editor rewriting the
+      // typed part together with the rest: either way, what now stands from the
+      // suggestion's start must be a beginning of the suggestion.
+      const kept = c.rangeOffset + c.rangeLength === at && c.rangeOffset >= t.offset ? charsOfDocLength(t.text, c.rangeOffset - t.offset, e.document.eol === vscode.EndOfLine.CRLF) : -1;
+      const now = kept >= 0 ? t.text.slice(0, kept) + inserted : undefined;
+      if (now !== undefined && inserted.length > 0 && t.text.startsWith(now)) {
+        t.accepted = now.length;
+        t.docAccepted = c.rangeOffset - t.offset + c.text.length;
+        if (inserted.length > 1) t.byCommand = true;
         if (t.accepted >= t.text.length) this.finish(t, 'accepted');
       } else {
         this.finish(t, t.accepted > 0 ? 'partial' : 'rejected');
@@ -84,7 +93,7 @@ export class OutcomeTracker extends Disposable {
     const sel = e.selections[0];
     if (!sel) return;
     const off = e.textEditor.document.offsetAt(sel.active);
-    if (!sel.isEmpty || off !== t.offset + t.accepted) this.finish(t, t.accepted > 0 ? 'partial' : 'rejected');
+    if (!sel.isEmpty || off !== t.offset + t.docAccepted) this.finish(t, t.accepted > 0 ? 'partial' : 'rejected');
   }
 
   private finish(t: Tracked, outcome: 'accepted' | 'partial' | 'rejected'): void {
@@ -109,7 +118,18 @@ export class OutcomeTracker extends Disposable {
     const start = doc.positionAt(Math.min(t.offset, doc.getText().length));
     const lines = t.text.split('\n').length;
     const endLine = Math.min(doc.lineCount - 1, start.line + lines - 1);
-    const kept = doc.getText(new vscode.Range(start, doc.lineAt(endLine).range.end));
+    const kept = doc.getText(new vscode.Range(start, doc.lineAt(endLine).range.end)).replace(/\r\n/g, '\n');
     this.store()?.update(t.recordId, { keptText: kept }, epoch);
   }
+}
+
+/** How many characters of `text` take `docLength` characters in the document (each "\n" two with CRLF); -1 if none do. */
+function charsOfDocLength(text: string, docLength: number, crlf: boolean): number {
+  let doc = 0;
+  for (let i = 0; i <= text.length; i++) {
+    if (doc === docLength) return i;
+    if (doc > docLength || i === text.length) return -1;
+    doc += crlf && text[i] === '\n' ? 2 : 1;
+  }
+  return -1;
 }

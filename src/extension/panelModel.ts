@@ -71,6 +71,7 @@ export class PanelModel {
       recent: stats.records().map((r) => ({ ts: r.ts, ttftMs: r.timings?.ttftMs, e2eMs: r.timings?.e2eMs, keystrokeToShownMs: r.keystrokeToShownMs, debounceMs: r.debounceMs, decodeTokensPerSec: r.timings?.decodeTokensPerSec, outputTokens: r.timings?.outputTokens, outcome: r.outcome, profile: r.profile })),
       profiles: summarize(read.records, { ttftSloMs: DEFAULT_TTFT_SLO_MS }),
       gpus: stats.gpu?.gpus ?? [],
+      replicas: stats.gpuSource.kind === 'prometheus' ? stats.fleet : undefined,
       gpuState: stats.gpuState.kind === 'no-gpu-tool' ? 'no GPU tool on this machine (nvidia-smi, amd-smi, rocm-smi)' : stats.gpuState.kind,
       recording: config.recording(),
       storedRecords: read.records.length,

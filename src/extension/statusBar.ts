@@ -73,6 +73,7 @@ export class StatusBar extends Disposable {
       gpu: s.gpu,
       gpuState: s.gpuState,
       gpuSource: s.gpuSource,
+      fleet: s.fleet,
       ...(s.servingGpuIndex !== undefined ? { servingGpuIndex: s.servingGpuIndex } : {}),
       server: s.server,
     };

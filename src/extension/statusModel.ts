@@ -3,6 +3,8 @@
 import type { CompletionRecord } from '../core/store/record';
 import type { GpuReading, GpuSample, SamplerState } from '../core/gpu/types';
 import { escapeMarkdown as esc } from '../core/trust/markdown';
+import type { ReplicasView } from '../protocol';
+import { replicaTable, TOTALS_NOTE } from '../replicaTable';
 import type { GpuSource, ServerView } from './liveStats';
 
 /** The only commands the tooltip's markdown may run (its isTrusted.enabledCommands). */
@@ -18,19 +20,21 @@ export type StatusState =
 
 export interface ServingFacts {
   profile: string;
-  model?: string;
-  last?: CompletionRecord;
-  p50?: number;
-  p90?: number;
+  model?: string | undefined;
+  last?: CompletionRecord | undefined;
+  p50?: number | undefined;
+  p90?: number | undefined;
   /** p50 of keystroke → ghost text. */
-  shownP50?: number;
+  shownP50?: number | undefined;
   count: number;
-  gpu?: GpuSample;
+  gpu?: GpuSample | undefined;
   gpuState: SamplerState;
   /** Where the GPU numbers come from (this machine's tool or a Prometheus); unset: this machine. */
-  gpuSource?: GpuSource;
+  gpuSource?: GpuSource | undefined;
+  /** The replicas and GPUs read through Prometheus, when it is the source. */
+  fleet?: ReplicasView | undefined;
   /** The GPU the server's processes are on, when found (else the first is shown). */
-  servingGpuIndex?: number;
+  servingGpuIndex?: number | undefined;
   server: ServerView;
 }
 
@@ -75,10 +79,13 @@ export function renderStatus(state: StatusState): StatusView {
     case 'serving': {
       const f = state.base;
       const last = f.last;
-      const gpu = servingGpuReading(f.gpu, f.servingGpuIndex);
+      // Through Prometheus the GPUs are the fleet's: its totals, never one card of it.
+      const fleet = f.gpuSource?.kind === 'prometheus' ? f.fleet : undefined;
+      const gpu = fleet ? undefined : servingGpuReading(f.gpu, f.servingGpuIndex);
       const parts = [`$(pulse) TTFT ${ms(last?.timings?.ttftMs)}`, `p50 ${ms(f.p50)}`];
       if (last?.timings?.decodeTokensPerSec !== undefined) parts.push(`${num(last.timings?.decodeTokensPerSec)} tok/s`);
-      if (gpu && gpu.memUsedMiB !== null && gpu.memTotalMiB !== null) parts.push(`VRAM ${gib(gpu.memUsedMiB)}/${gib(gpu.memTotalMiB)} GiB`);
+      const vram = fleet ? { used: fleet.total.memUsedMiB, total: fleet.total.memTotalMiB } : { used: gpu?.memUsedMiB, total: gpu?.memTotalMiB };
+      if (vram.used !== undefined && vram.used !== null && vram.total !== undefined && vram.total !== null) parts.push(`VRAM ${gib(vram.used)}/${gib(vram.total)} GiB`);
       const lines: string[] = [];
       if (state.kind === 'degraded') lines.push(`$(warning) ${esc(state.message)}`, '');
       lines.push(`**Completion Lab**: profile *${esc(f.profile)}*${f.model ? `, model ${esc(f.model)}` : ''}`, '');
@@ -103,7 +110,9 @@ export function renderStatus(state: StatusState): StatusView {
       if (m) {
         lines.push('', `Server (/metrics): TTFT mean ${ms(m.ttftMeanMs)}, ${num(m.genTokensPerSec, 1)} tok/s generated, KV cache ${num(m.kvCacheUsagePct, 1)} %, running ${num(m.running)}, waiting ${num(m.waiting)}`);
       }
-      if (gpu) {
+      if (fleet) {
+        lines.push('', ...fleetLines(fleet));
+      } else if (gpu) {
         lines.push('', `GPU ${gpu.index} ${esc(gpu.name ?? '')}: util ${num(gpu.utilGpuPct)} %, VRAM ${gib(gpu.memUsedMiB)}/${gib(gpu.memTotalMiB)} GiB, ${num(gpu.powerW)} W, ${num(gpu.tempC)} °C`);
       } else {
         lines.push('', `GPU: ${gpuStateText(f.gpuState)}`);
@@ -113,6 +122,19 @@ export function renderStatus(state: StatusState): StatusView {
       return { text: parts.join(' · '), tooltip: lines.join('\n'), severity: state.kind === 'degraded' ? 'warning' : 'normal' };
     }
   }
+}
+
+/** The replicas and GPUs Prometheus holds, or the state that says why they are missing. */
+function fleetLines(fleet: ReplicasView): string[] {
+  const lines = [`**Replicas and GPUs** through Prometheus (replicas ${esc(fleet.selector)}, GPUs ${esc(fleet.gpuSelector)}):`, ''];
+  for (const p of fleet.problems) lines.push(`$(warning) ${esc(p)}`, '');
+  if (fleet.state === 'stopped') lines.push('Prometheus is read while this window has focus or the panel is open.', '');
+  else if (fleet.ts === undefined && !fleet.problems.length) lines.push('Reading Prometheus…', '');
+  if (fleet.ts === undefined || (!fleet.replicas.length && !fleet.total.gpus)) return lines;
+  const table = replicaTable(fleet);
+  const row = (cells: string[]) => `| ${cells.map(esc).join(' | ')} |`;
+  lines.push(row(table.headers), `|${table.headers.map(() => ' --- |').join('')}`, ...table.rows.map(row), '', esc(TOTALS_NOTE));
+  return lines;
 }
 
 function gpuStateText(s: SamplerState): string {

@@ -7,7 +7,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { quickOpen, readmePicture, recordFailure, resultsDir, runCommand, startSession, statusItem, type Session } from './session';
 
-const ghostSelector = '.ghost-text-decoration, .ghost-text-decoration-preview';
+// The suggestion's part on the cursor's line, and its further lines, which the editor draws
+// in a zone below (a suggestion that starts with a line break has only those).
+const inlineGhost = '.ghost-text-decoration, .ghost-text-decoration-preview';
+const ghostSelector = `${inlineGhost}, .suggest-preview-text .ghost-text`;
 
 /** Rendered editor text uses no-break spaces for spaces. */
 function plain(s: string | null): string {
@@ -58,8 +61,10 @@ describe('e2e: ghost text in the browser', function () {
     await page.keyboard.type(typed, { delay: 20 });
 
     await editor.locator(ghostSelector).first().waitFor({ state: 'visible', timeout: 120000 });
-    // The inline part of the suggestion, on the cursor's line (it may span several spans).
-    const ghostText = plain((await editor.locator(`.view-line :is(${ghostSelector})`).allTextContents()).join(''));
+    // What is on screen: the part on the cursor's line (it may span several spans), then the lines below.
+    const inline = plain((await editor.locator(`.view-line :is(${inlineGhost})`).allTextContents()).join(''));
+    const below = (await editor.locator('.suggest-preview-text .view-line').allTextContents()).map(plain);
+    const ghostText = [inline, ...below].join('\n');
     assert.ok(ghostText.trim().length > 0, `ghost text is empty: ${JSON.stringify(ghostText)}`);
 
     await page.keyboard.press('Tab');

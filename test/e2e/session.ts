@@ -42,7 +42,11 @@ async function installVsix(h: Harness, kind: PackageKind, extensionsDir: string)
   return dir;
 }
 
-export async function startSession(kind: PackageKind = 'universal'): Promise<Session> {
+/**
+ * `settings`: the extension's settings instead of the harness's engine and profiles (the
+ * suite runs its own servers), merged over the quiet workbench settings.
+ */
+export async function startSession(kind: PackageKind = 'universal', opts: { settings?: Record<string, unknown> } = {}): Promise<Session> {
   const h = await loadHarness();
   h.killGroupsOnExit();
   const stops: (() => Promise<void> | void)[] = [];
@@ -50,8 +54,8 @@ export async function startSession(kind: PackageKind = 'universal'): Promise<Ses
     for (const s of stops.reverse()) await Promise.resolve(s()).catch((e: Error) => console.error(`[e2e] cleanup: ${e.message}`));
   };
   try {
-    let settings = h.quietSettings();
-    if (kind === 'universal') {
+    let settings = h.quietSettings(opts.settings);
+    if (kind === 'universal' && !opts.settings) {
       const engine = await h.startEngine();
       stops.push(() => engine.stop());
       settings = h.completionSettings(engine.url);

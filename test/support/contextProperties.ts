@@ -33,7 +33,7 @@ export function checkContextProperties(numRuns: number, seed?: number): string {
       // Cuts are on line boundaries unless the cursor line alone was too long.
       if (start > 0 && text[start - 1] !== '\n' && c.prefix.length > cursorLine.length) throw new Error('the prefix starts mid-line');
     }),
-    { numRuns, seed },
+    { numRuns, ...(seed !== undefined ? { seed } : {}) },
   );
   return 'ok';
 }

@@ -42,6 +42,18 @@ export interface DcgmExporter {
   close(): Promise<void>;
 }
 
+/** An H200 on gpu-node-1, held by pod `pod` of namespace "llm" (none: idle), with these readings. */
+export function fakeGpu(i: number, pod: string | undefined, util: number, used: number, free: number, power: number): FakeGpu {
+  return {
+    gpu: i,
+    uuid: `GPU-5f0c6a1e-7d3b-4c1a-9e2f-00000000000${i}`,
+    modelName: 'NVIDIA H200',
+    hostname: 'gpu-node-1',
+    ...(pod ? { pod: { namespace: 'llm', name: pod, container: 'vllm' } } : {}),
+    values: { DCGM_FI_DEV_GPU_UTIL: util, DCGM_FI_DEV_FB_USED: used, DCGM_FI_DEV_FB_FREE: free, DCGM_FI_DEV_POWER_USAGE: power, DCGM_FI_DEV_GPU_TEMP: 41, DCGM_FI_DEV_SM_CLOCK: 1980 },
+  };
+}
+
 function render(gpus: readonly FakeGpu[], bare: boolean): string {
   const lines: string[] = [];
   for (const f of FIELDS) {

@@ -16,7 +16,7 @@ function caseResult(i: number, ttftMs: number, extra: Partial<CaseResult> = {}):
   return {
     caseId: `c${i}`, languageId: 'python', startedAt: 1_000_000 + i * 500, status: 'ok', groundTruth: 'x = 1', completion: 'x = 1',
     quality: { exactMatch: i % 2 === 0, editSimFirstLine: 0.5, editSim: 0.5, parses: i % 3 !== 0 },
-    timings: { ttftMs, e2eMs: ttftMs + 100, outputTokens: 10, tpotMs: 10, decodeTokensPerSec: 100 } as CaseResult['timings'],
+    timings: { ttftMs, e2eMs: ttftMs + 100, outputTokens: 10, tpotMs: 10, decodeTokensPerSec: 100 } as NonNullable<CaseResult['timings']>,
     promptTokens: i < 3 ? 100 : 600,
     ...extra,
   };
@@ -136,7 +136,7 @@ describe('panel: a profile\'s run over time', () => {
 describe('compare: the doubling search for the highest concurrency within the SLO', () => {
   const level = (concurrency: number, ttfts: number[], failed = 0) => ({
     concurrency,
-    results: [...ttfts.map((t, i) => caseResult(i, t)), ...Array.from({ length: failed }, (_, i) => caseResult(100 + i, 0, { status: 'failed' as const, timings: undefined }))],
+    results: [...ttfts.map((t, i) => caseResult(i, t)), ...Array.from({ length: failed }, (_, i) => caseResult(100 + i, 0, { status: 'failed' as const }))],
   });
   it('doubles while p90 meets the SLO, never past the bound, and stops at a failure', () => {
     assert.equal(nextSearchLevel(level(2, [100, 120, 150]), { max: 16 }, 300), 4);

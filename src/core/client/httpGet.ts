@@ -7,10 +7,10 @@ import { fromHttpError, fromSocketError } from './errorMapping';
 import { ClientError } from './errors';
 
 export interface GetOptions {
-  signal?: AbortSignal;
-  apiKey?: string;
+  signal?: AbortSignal | undefined;
+  apiKey?: string | undefined;
   /** Whole-request limit in ms (0 or absent = none). */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
 }
 
 export interface GetResponse {

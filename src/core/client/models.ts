@@ -7,10 +7,10 @@ import { getJson, type GetOptions } from './httpGet';
 export interface ServedModel {
   id: string;
   /** vLLM's `max_model_len` (context window in tokens), when the server reports it. */
-  maxModelLen?: number;
-  ownedBy?: string;
+  maxModelLen?: number | undefined;
+  ownedBy?: string | undefined;
   /** vLLM's `root`: the checkpoint behind a served alias (tells an `r1` alias's family). */
-  root?: string;
+  root?: string | undefined;
 }
 
 export async function listModels(endpoint: string, options: GetOptions = {}): Promise<ServedModel[]> {

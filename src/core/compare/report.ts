@@ -104,7 +104,7 @@ export interface ProfileResult extends RequestSummary {
   /** This profile's own server processes' GPU memory (or why it could not be attributed). */
   modelGpu?: ModelGpuSummary;
   /** The run over time (GPU samples, the server's own memory, every request), for the panel's chart. */
-  timeline?: ProfileTimeline;
+  timeline?: ProfileTimeline | undefined;
   /** Server-side, from /metrics before and after this profile's run. */
   server?: { kind: ServerKind; window: MetricsWindow };
   serverError?: string;

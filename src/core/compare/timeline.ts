@@ -43,7 +43,7 @@ export interface TimelineInput {
   pids?: readonly number[];
   /** The model's GPUs: the card numbers are read on these only. */
   gpus?: readonly number[];
-  requests: readonly { startedAt: number; status: string; ttftMs?: number; e2eMs?: number; concurrency: number }[];
+  requests: readonly { startedAt: number; status: string; ttftMs?: number | undefined; e2eMs?: number | undefined; concurrency: number }[];
 }
 
 /** Points kept at most (a 10-minute run sampled every 250 ms has 2400). */

@@ -18,7 +18,7 @@ export interface ContextInput {
   offset: number;
   budgetTokens: number;
   /** The server's context window (vLLM's max_model_len), when known. */
-  maxModelLen?: number;
+  maxModelLen?: number | undefined;
   maxTokens: number;
   template: TemplateSpec;
 }

@@ -10,7 +10,7 @@ export interface GenerationParams {
   topP: number;
   /** 0 = no top-k (vLLM's -1). */
   topK: number;
-  seed?: number;
+  seed?: number | undefined;
   stop: readonly string[];
   stopTokenIds: readonly number[];
   ignoreEos: boolean;

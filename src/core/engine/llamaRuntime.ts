@@ -13,11 +13,11 @@ export type Token = NodeLlamaCpp.Token;
 export interface RuntimeOptions {
   modelPath: string;
   /** Tokens per sequence (= max_model_len). Default: the model's training context, capped at 8192. */
-  contextSize?: number;
+  contextSize?: number | undefined;
   /** CPU threads; default {@link defaultThreads}. */
-  threads?: number;
+  threads?: number | undefined;
   /** Parallel sequences (concurrent requests). Default 2. */
-  parallel?: number;
+  parallel?: number | undefined;
   gpu?: 'auto' | 'cpu';
   log?: (line: string) => void;
 }

@@ -27,7 +27,7 @@ function hostnameOf(hostHeader: string): string | undefined {
 
 export interface LocalGuardOptions {
   /** The address the server was bound to: a non-loopback bind (a GPU box reached by its IP) also accepts it as Host. */
-  bindHost?: string;
+  bindHost?: string | undefined;
 }
 
 /** Throws ApiError 403 for a foreign Host or Origin. */

@@ -8,6 +8,7 @@ import { lineStartAt } from '../context/lines';
 import { warmTokenizer } from '../context/tokenizer';
 import { postProcess } from '../post/postProcess';
 import { cursorText, type CursorText } from './cursorText';
+import { withLf } from './lineEndings';
 import { resolveProfile } from '../profiles/resolve';
 import type { ServedModel } from '../client/models';
 import type { EffectiveProfile, ModelProfile } from '../profiles/types';
@@ -48,17 +49,17 @@ export interface CompleteAtInput {
   /** The profile, resolved once with resolveFor(). */
   resolved: ResolvedProfile;
   budgetTokens: number;
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** Defaults to the real streaming client; tests and the comparison runner may pass another. */
-  client?: CompletionClient;
-  multiline?: boolean;
-  apiKey?: string;
-  seed?: number;
-  firstTokenTimeoutMs?: number;
-  totalTimeoutMs?: number;
-  onText?: (delta: string) => void;
+  client?: CompletionClient | undefined;
+  multiline?: boolean | undefined;
+  apiKey?: string | undefined;
+  seed?: number | undefined;
+  firstTokenTimeoutMs?: number | undefined;
+  totalTimeoutMs?: number | undefined;
+  onText?: (delta: string) => void | undefined;
   /** Where the prompt is built; default {@link inProcessContext}. */
-  context?: ContextBuilder;
+  context?: ContextBuilder | undefined;
 }
 
 export interface CompleteAtOutput {
@@ -96,10 +97,11 @@ function pick(o: ProfileOverrides): Partial<EffectiveProfile> {
 
 export async function completeAt(input: CompleteAtInput): Promise<CompleteAtOutput> {
   const { effective, served } = input.resolved;
-  const offset = Math.max(0, Math.min(input.offset, input.text.length));
+  // Everything below works on "\n" text (lineEndings.ts says why).
+  const { text: docText, offset } = withLf(input.text, Math.max(0, Math.min(input.offset, input.text.length)));
   const template = effective.template === 'custom' ? { kind: effective.template, custom: effective.customTemplate! } : { kind: effective.template };
   const context = await (input.context ?? inProcessContext).build({
-    text: input.text,
+    text: docText,
     offset,
     budgetTokens: input.budgetTokens,
     maxModelLen: served.maxModelLen,
@@ -126,14 +128,14 @@ export async function completeAt(input: CompleteAtInput): Promise<CompleteAtOutp
 
   const result = await (input.client ?? streamCompletion)(req);
 
-  const lineStart = lineStartAt(input.text, offset);
+  const lineStart = lineStartAt(docText, offset);
   const text = postProcess(result.text, {
-    prefixLine: input.text.slice(lineStart, offset),
-    suffixText: input.text.slice(offset, offset + SUFFIX_LOOK_CHARS),
+    prefixLine: docText.slice(lineStart, offset),
+    suffixText: docText.slice(offset, offset + SUFFIX_LOOK_CHARS),
     languageId: input.languageId,
     multiline: input.multiline ?? true,
     stop: effective.stop,
     stripThink: effective.stripThink,
   });
-  return { text, raw: result.text, context, cursorText: cursorText(input.text, offset, context), result, effective, warnings: effective.warnings };
+  return { text, raw: result.text, context, cursorText: cursorText(docText, offset, context), result, effective, warnings: effective.warnings };
 }

@@ -43,7 +43,7 @@ export function cutAtBlockEnd(text: string, prefixLine: string, languageId: stri
   let seenDeeper = false;
   let blankRun = 0;
   for (let i = 1; i < lines.length; i++) {
-    const line = lines[i];
+    const line = lines[i]!; // i < lines.length
     if (!line.trim()) {
       blankRun++;
       if (blankRun >= 2) return lines.slice(0, i - 1).join('\n');

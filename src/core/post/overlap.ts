@@ -25,13 +25,13 @@ export function trimLinesOverlap(text: string, suffixText: string): string {
   if (next.length === 0) return text;
   const lines = text.trimEnd().split('\n');
   const content: number[] = []; // indexes of non-blank completion lines after the first
-  for (let i = 1; i < lines.length; i++) if (lines[i].trim()) content.push(i);
+  for (let i = 1; i < lines.length; i++) if (lines[i]!.trim()) content.push(i);
   for (let m = Math.min(content.length, next.length); m >= 1; m--) {
     const tail = content.slice(content.length - m);
-    if (tail.every((idx, j) => lines[idx].trim() === next[j])) {
+    if (tail.every((idx, j) => lines[idx]!.trim() === next[j])) {
       // Also drop the blank lines right before the repeated part.
-      let cut = tail[0];
-      while (cut > 1 && !lines[cut - 1].trim()) cut--;
+      let cut = tail[0]!; // m >= 1
+      while (cut > 1 && !lines[cut - 1]!.trim()) cut--;
       return lines.slice(0, cut).join('\n');
     }
   }

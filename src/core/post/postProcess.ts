@@ -39,9 +39,9 @@ export function postProcess(raw: string, opts: PostOptions): string | undefined 
     text = end === -1 ? text : text.slice(0, end);
     text = trimLineOverlap(text.trimEnd(), restOfLine);
   } else if (opts.multiline === false) {
-    const lines = text.split('\n');
+    const [first = '', second] = text.split('\n');
     // At the end of a line the model often starts with the newline: then show the next line.
-    text = !lines[0].trim() && lines.length > 1 && opts.prefixLine.trim() ? `${lines[0]}\n${lines[1]}` : lines[0];
+    text = !first.trim() && second !== undefined && opts.prefixLine.trim() ? `${first}\n${second}` : first;
   } else {
     text = cutAtBlockEnd(text, opts.prefixLine, opts.languageId);
     text = trimLinesOverlap(text, opts.suffixText);

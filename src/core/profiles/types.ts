@@ -14,7 +14,7 @@ export interface ModelProfile {
   /** Base URL, with or without /v1. */
   endpoint: string;
   /** Served model name; empty/absent: the server's only model. */
-  model?: string;
+  model?: string | undefined;
   template: TemplateChoice;
   /** With template 'custom': the prompt with {prefix} and {suffix} placeholders. */
   customTemplate?: string;

@@ -49,7 +49,7 @@ export function validateProfilePrometheus(raw: unknown, label: string, errors: s
  * The fleet source config for a profile, or the PrometheusError ('not-configured' /
  * 'bad-config') that says why there is none. The profile's URL wins over the global one.
  */
-export function fleetConfigFor(globalUrl: string | undefined, profile: { model?: string; prometheus?: ProfilePrometheus } | undefined): FleetConfig | PrometheusError {
+export function fleetConfigFor(globalUrl: string | undefined, profile: { model?: string | undefined; prometheus?: ProfilePrometheus | undefined } | undefined): FleetConfig | PrometheusError {
   const url = profile?.prometheus?.url ?? globalUrl?.trim();
   if (!url) {
     return new PrometheusError('not-configured', 'No Prometheus is configured: GPU numbers come from this machine\'s GPU tool. For a shared server or cluster, set completionLab.prometheus.url (or a profile\'s prometheus.url) and the profile\'s prometheus.selector.');

@@ -30,7 +30,11 @@ export type TimingKey = (typeof TIMING_KEYS)[number];
 
 /** Copies the timing numbers that are defined from `from` onto `target` (absent stays absent). */
 export function copyTimings<T extends Partial<Record<TimingKey, number>>>(target: T, from: Partial<Record<TimingKey, number | undefined>>): T {
-  for (const k of TIMING_KEYS) if (from[k] !== undefined) target[k] = from[k] as T[TimingKey];
+  const into: Partial<Record<TimingKey, number>> = target;
+  for (const k of TIMING_KEYS) {
+    const v = from[k];
+    if (v !== undefined) into[k] = v;
+  }
   return target;
 }
 

@@ -28,30 +28,30 @@ export interface CompletionRecord {
   /** sha256 of the workspace-relative path, first 16 hex chars. */
   pathHash: string;
   /** Prompt as sent (only when recording is on; else omitted). */
-  prefix?: string;
-  suffix?: string;
-  promptTokens?: number;
+  prefix?: string | undefined;
+  suffix?: string | undefined;
+  promptTokens?: number | undefined;
   /** ms from the keystroke (document change) to the request start: the debounce. */
-  keystrokeToRequestMs?: number;
+  keystrokeToRequestMs?: number | undefined;
   /** The wait chosen after the keystroke (adaptive debounce: longer while typing fast). */
-  debounceMs?: number;
+  debounceMs?: number | undefined;
   /** As the client measured them (DESIGN.md "Metrics"); absent when the request failed first. */
-  timings?: Timings;
+  timings?: Timings | undefined;
   /** ms from request start to ghost text handed to the editor. */
-  timeToShownMs?: number;
+  timeToShownMs?: number | undefined;
   /** ms from the keystroke to ghost text handed to the editor: what the developer waits. */
-  keystrokeToShownMs?: number;
+  keystrokeToShownMs?: number | undefined;
   /** Text shown as ghost text (after post-processing). */
-  shownText?: string;
+  shownText?: string | undefined;
   outcome: Outcome;
-  acceptedChars?: number;
+  acceptedChars?: number | undefined;
   /** Tokens the server produced after we cancelled (from /metrics where known). */
-  tokensAfterCancel?: number;
-  error?: string;
+  tokensAfterCancel?: number | undefined;
+  error?: string | undefined;
   /** Text found at the spot some seconds later: the ground truth for quality. */
-  keptText?: string;
+  keptText?: string | undefined;
   /** GPU stats joined by time (filled when a sampler was running). */
-  gpu?: { vramAtFirstTokenMiB?: number; vramPeakMiB?: number; utilMeanPct?: number };
+  gpu?: { vramAtFirstTokenMiB?: number | undefined; vramPeakMiB?: number | undefined; utilMeanPct?: number | undefined };
 }
 
 /** The timing fields schema 1 kept flat on the record. */

@@ -12,18 +12,18 @@ import { mulberry32 } from '../random';
 
 export interface TinyModelOptions {
   /** PRNG seed: the same seed writes the same bytes. Default 1. */
-  seed?: number;
+  seed?: number | undefined;
   /** Push EOS/EOT logits to -1e9 so generation always runs to max_tokens. Default true. */
   noEos?: boolean;
   /** A token text (e.g. "<think>") whose logit gets a large positive bias, so the model emits it. */
-  favorToken?: string;
+  favorToken?: string | undefined;
   /**
    * A bigger (slower per token) model than the default: hidden size and layer count. The
    * tied 151,936-row output matrix dominates the cost, so decode time grows with `hidden`.
    * Default 64 and 2; `hidden` must be a multiple of 16.
    */
-  hidden?: number;
-  layers?: number;
+  hidden?: number | undefined;
+  layers?: number | undefined;
   /** How the weight matrices are stored. Default 'f16'; the quantized forms test the writer. */
   weightType?: TinyWeightType;
 }
