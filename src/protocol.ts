@@ -46,6 +46,20 @@ export interface GpuView {
   tempC: number | null;
 }
 
+/** One step of a CDF: the share `p` of requests with a value at or below `x`. */
+export interface CdfPointView {
+  x: number;
+  p: number;
+}
+
+/** A profile's run over time (ms from its start): GPU samples and every request. */
+export interface TimelineView {
+  durationMs: number;
+  gpus?: number[];
+  points: { t: number; cardVramMiB?: number; modelVramMiB?: number; utilPct?: number }[];
+  requests: { start: number; firstToken?: number; end?: number; concurrency: number; ok: boolean }[];
+}
+
 /** One profile's line of a comparison report, as the panel shows it. */
 export interface ComparisonRow {
   profile: string;
@@ -56,16 +70,24 @@ export interface ComparisonRow {
   failures: number;
   ttftP50?: number | undefined;
   ttftP90?: number | undefined;
+  ttftP99?: number | undefined;
+  /** TTFT of every finished request, as a CDF (thinned to a bounded number of steps). */
+  ttftCdf?: CdfPointView[] | undefined;
   e2eP50?: number | undefined;
   decodeP50?: number | undefined;
   throughput?: number | undefined;
   goodput?: number | undefined;
   exactMatch?: number | undefined;
   editSim?: number | undefined;
+  editSimFirstLine?: number | undefined;
   bracketsBalanced?: number | undefined;
+  parsedBefore?: number | undefined;
   /** The card's peak (every process on it). */
   vramPeakMiB?: number | undefined;
   utilMeanPct?: number | undefined;
+  utilStdPct?: number | undefined;
+  /** The card(s) the model ran on: every process's memory (labelled as the card's). */
+  cardVram?: { idleMiB?: number | undefined; peakMiB?: number | undefined; totalMiB?: number | undefined } | undefined;
   serverTtftMs?: number | undefined;
   parsesAfter?: number | undefined;
   coldTtftMs?: number | undefined;
@@ -76,6 +98,7 @@ export interface ComparisonRow {
   maxConcurrencyWithinSlo?: number | null | undefined;
   sweep?: { concurrency: number; throughput?: number | undefined; scaling?: number | undefined; ttftP50?: number | undefined; ttftP90?: number | undefined; goodput?: number | undefined }[] | undefined;
   lengthClasses?: { name: string; count: number; ttftMeanMs?: number | undefined; ttftStdMs?: number | undefined; ttftP50Ms?: number | undefined }[] | undefined;
+  timeline?: TimelineView | undefined;
 }
 
 export interface ComparisonView {
@@ -84,6 +107,8 @@ export interface ComparisonView {
   source: string;
   cancelled: boolean;
   ttftSloMs: number;
+  /** The doubling search's bound, when it ran. */
+  concurrencySearchMax?: number;
   rows: ComparisonRow[];
   /** Where the full report was saved (JSON and Markdown). */
   savedTo?: string | undefined;

@@ -9,6 +9,8 @@ import type { ModelProfile } from '../core/profiles';
 import type { ContextBuilder } from '../core/pipeline/completeAt';
 import type { RecordStore } from '../core/store/recordStore';
 import type { ComparisonView } from '../protocol';
+import { toView } from './comparisonView';
+import { ProcessVramPoller } from '../core/gpu/processVram';
 import { config } from './config';
 import { log } from './log';
 
@@ -17,9 +19,14 @@ export interface ComparisonArgs {
   profiles?: string[];
   /** Cases to replay. Default 30. */
   count?: number;
-  /** Concurrency levels to sweep (e.g. [1, 2, 4, 8]). Default 1. */
+  /** Concurrency levels to sweep (e.g. [1, 2, 4, 8]); without them (and profiles) the user picks. Default 1. */
   concurrency?: number[];
+  /** Keep doubling the last level while TTFT p90 meets the SLO, up to this many in flight. */
+  concurrencySearchMax?: number;
 }
+
+/** How far the editor's doubling search goes (a user's own GPU, not a cluster). */
+export const EDITOR_SEARCH_MAX = 32;
 
 export interface ComparisonDeps {
   store: RecordStore;
@@ -33,6 +40,31 @@ export interface ComparisonDeps {
 }
 
 const DEFAULT_CASES = 30;
+
+interface Levels {
+  concurrency: number[];
+  searchMax?: number;
+}
+
+/** The concurrency levels, as the CLI's --concurrency: given in `args`, else picked; undefined when the user gave up. */
+async function chooseLevels(args: ComparisonArgs): Promise<Levels | undefined> {
+  if (args.concurrency || args.profiles) return { concurrency: args.concurrency ?? [1], ...(args.concurrencySearchMax ? { searchMax: args.concurrencySearchMax } : {}) };
+  const items: (vscode.QuickPickItem & Levels)[] = [
+    { label: '1', description: 'one request at a time, as the editor sends them', concurrency: [1] },
+    { label: '1, 2', description: 'throughput and TTFT per level, scaling against 1', concurrency: [1, 2] },
+    { label: '1, 2, 4', description: 'throughput and TTFT per level, scaling against 1', concurrency: [1, 2, 4] },
+    { label: '1, 2, 4, 8', description: 'throughput and TTFT per level, scaling against 1', concurrency: [1, 2, 4, 8] },
+    { label: `1, 2, 4, … up to ${EDITOR_SEARCH_MAX}`, description: 'doubling while TTFT p90 meets the SLO: the highest concurrency within it', concurrency: [1], searchMax: EDITOR_SEARCH_MAX },
+  ];
+  const pick = await vscode.window.showQuickPick(items, { title: 'Requests in flight per profile (each level replays every case)', placeHolder: 'Concurrency levels' });
+  return pick && { concurrency: pick.concurrency, ...(pick.searchMax ? { searchMax: pick.searchMax } : {}) };
+}
+
+/** Per-process GPU memory (nvidia-smi), as the CLI's --gpu: each local server's own VRAM; none on AMD or with polling off. */
+function processVramSource(): ProcessVramPoller | undefined {
+  const tool = config.gpuTool();
+  return tool === 'auto' || tool === 'nvidia-smi' ? new ProcessVramPoller({ intervalMs: 500 }) : undefined;
+}
 
 /** The profiles named in `args`, or those the user picks; undefined when the user gave up. */
 async function chooseProfiles(args: ComparisonArgs): Promise<ModelProfile[] | undefined> {
@@ -60,6 +92,8 @@ async function chooseProfiles(args: ComparisonArgs): Promise<ModelProfile[] | un
 export async function runComparisonCommand(deps: ComparisonDeps, args: ComparisonArgs = {}): Promise<ComparisonReport | undefined> {
   const chosen = await chooseProfiles(args);
   if (!chosen) return undefined;
+  const levels = await chooseLevels(args);
+  if (!levels) return undefined;
   const store = deps.store;
   await store.flush().catch(() => undefined);
   const { records } = await store.readAll();
@@ -74,6 +108,7 @@ export async function runComparisonCommand(deps: ComparisonDeps, args: Compariso
   log().info(`Comparison: ${chosen.map((p) => p.name).join(' vs ')} on ${selection.cases.length} cases (${selection.note}).`);
 
   const sampler = deps.sampler();
+  const processVram = processVramSource();
   const report = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: 'Completion Lab: comparing models', cancellable: true },
     async (progress, token) => {
@@ -85,7 +120,9 @@ export async function runComparisonCommand(deps: ComparisonDeps, args: Compariso
           cases: selection.cases,
           profiles: chosen,
           budgetTokens: config.contextTokens(),
-          ...(args.concurrency ? { concurrency: args.concurrency } : {}),
+          concurrency: levels.concurrency,
+          ...(levels.searchMax ? { concurrencySearch: { max: levels.searchMax } } : {}),
+          ...(processVram ? { processVram } : {}),
           // One uncounted request per profile keeps a server's cold start out of the numbers.
           warmupRequests: 1,
           signal: controller.signal,
@@ -93,9 +130,10 @@ export async function runComparisonCommand(deps: ComparisonDeps, args: Compariso
           apiKeyFor: deps.apiKeyFor,
           ...(deps.context ? { context: deps.context } : {}),
           onProgress: (done, total, current) => {
+            // The doubling search adds levels as it goes: the bar never moves back.
             const pct = (done / total) * 100;
-            progress.report({ increment: pct - last, message: `${current.profile}: ${done}/${total}` });
-            last = pct;
+            progress.report({ increment: Math.max(0, pct - last), message: `${current.profile}${current.concurrency && current.concurrency > 1 ? ` ×${current.concurrency}` : ''}: ${done}/${total}` });
+            last = Math.max(last, pct);
           },
         });
       } finally {
@@ -104,62 +142,26 @@ export async function runComparisonCommand(deps: ComparisonDeps, args: Compariso
     },
   );
 
-  await fs.mkdir(deps.reportsDir, { recursive: true });
-  const base = path.join(deps.reportsDir, `comparison-${new Date(report.finishedAt).toISOString().replace(/[:.]/g, '-')}`);
+  const base = await saveReport(report, deps.reportsDir);
+  deps.onReport(toView(report, `${base}.md`));
+  log().info(`Comparison ${report.cancelled ? 'cancelled, partial report' : 'done'}: ${base}.md`);
+  if (!args.profiles) await announce(report, base, `${selection.cases.length} cases × ${chosen.length} profiles`);
+  return report;
+}
+
+/** Writes the report in its four forms; returns their common path without extension. */
+async function saveReport(report: ComparisonReport, dir: string): Promise<string> {
+  await fs.mkdir(dir, { recursive: true });
+  const base = path.join(dir, `comparison-${new Date(report.finishedAt).toISOString().replace(/[:.]/g, '-')}`);
   await fs.writeFile(`${base}.json`, toJson(report));
   await fs.writeFile(`${base}.md`, toMarkdown(report));
   await fs.writeFile(`${base}.csv`, toCsv(report));
   await fs.writeFile(`${base}.table.md`, toPublishedTable(report));
-  deps.onReport(toView(report, `${base}.md`));
-  log().info(`Comparison ${report.cancelled ? 'cancelled, partial report' : 'done'}: ${base}.md`);
-  if (!args.profiles) {
-    const pick = await vscode.window.showInformationMessage(
-      `Completion Lab: comparison ${report.cancelled ? 'cancelled (partial report kept)' : 'done'}, ${selection.cases.length} cases × ${chosen.length} profiles.`,
-      'Show in panel', 'Open report',
-    );
-    if (pick === 'Show in panel') await vscode.commands.executeCommand('completionLab.showPanel');
-    if (pick === 'Open report') await vscode.window.showTextDocument(vscode.Uri.file(`${base}.md`));
-  }
-  return report;
+  return base;
 }
 
-export function toView(report: ComparisonReport, savedTo?: string): ComparisonView {
-  return {
-    finishedAt: report.finishedAt,
-    cases: report.cases,
-    source: report.source,
-    cancelled: report.cancelled,
-    ttftSloMs: report.ttftSloMs,
-    savedTo,
-    rows: report.profiles.map((p) => ({
-      profile: p.name,
-      status: p.status,
-      model: p.model,
-      error: p.error,
-      count: p.count,
-      failures: p.failures,
-      ttftP50: p.ttftMs.p50,
-      ttftP90: p.ttftMs.p90,
-      e2eP50: p.e2eMs.p50,
-      decodeP50: p.decodeTokensPerSec.p50,
-      throughput: p.throughputTokensPerSec,
-      goodput: p.goodput,
-      exactMatch: p.exactMatchRate,
-      editSim: p.meanEditSim,
-      bracketsBalanced: p.bracketsBalancedRate,
-      vramPeakMiB: p.modelGpu?.card?.vramPeakMiB ?? p.gpu?.vramPeakMiB,
-      utilMeanPct: p.gpu?.utilMeanPct,
-      serverTtftMs: p.server?.window.meanTtftMs,
-      parsesAfter: p.parsesAfterRate,
-      coldTtftMs: p.coldTtftMs,
-      loadMs: p.load?.readyMs,
-      modelVram: p.modelGpu?.attribution === 'process'
-        ? { idleMiB: p.modelGpu.vramIdleMiB, firstTokenMiB: p.modelGpu.vramAtFirstTokenMiB, peakMiB: p.modelGpu.vramPeakMiB, stdMiB: p.modelGpu.vramStdMiB, utilShared: p.modelGpu.utilShared }
-        : undefined,
-      gpuNote: p.modelGpu?.reason,
-      maxConcurrencyWithinSlo: p.maxConcurrencyWithinSlo,
-      sweep: p.sweep?.map((l) => ({ concurrency: l.concurrency, throughput: l.throughputTokensPerSec, scaling: l.scaling, ttftP50: l.ttftMs.p50, ttftP90: l.ttftMs.p90, goodput: l.goodput })),
-      lengthClasses: p.lengthClasses?.map((c) => ({ name: c.name, count: c.count, ttftMeanMs: c.ttftMeanMs, ttftStdMs: c.ttftStdMs, ttftP50Ms: c.ttftP50Ms })),
-    })),
-  };
+async function announce(report: ComparisonReport, base: string, what: string): Promise<void> {
+  const pick = await vscode.window.showInformationMessage(`Completion Lab: comparison ${report.cancelled ? 'cancelled (partial report kept)' : 'done'}, ${what}.`, 'Show in panel', 'Open report');
+  if (pick === 'Show in panel') await vscode.commands.executeCommand('completionLab.showPanel');
+  if (pick === 'Open report') await vscode.window.showTextDocument(vscode.Uri.file(`${base}.md`));
 }

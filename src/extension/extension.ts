@@ -16,7 +16,7 @@ import { GpuWatch } from './gpuWatch';
 import { LiveStats } from './liveStats';
 import { errorText, log } from './log';
 import { OutcomeTracker } from './outcomes';
-import { ProfilingPanel } from './panel';
+import { ProfilingPanel, registerPanelSerializer } from './panel';
 import { PanelModel } from './panelModel';
 import { CompletionProvider } from './provider';
 import { openRecordStore, Recorder } from './recorder';
@@ -69,10 +69,10 @@ function start(context: vscode.ExtensionContext, timing: HostTiming): Completion
     profileName: () => config.activeProfile().profile?.name,
     profileProblem: () => config.activeProfile().errors[0],
   }));
-  const showPanel = () => {
-    ProfilingPanel.show(context.extensionUri, (fresh) => panel.state(fresh), stats.onDidChange).panel.onDidDispose(() => setTimeout(() => gpu.refresh(), 0));
-    gpu.refresh();
-  };
+  // A panel opened (or restored after a reload) keeps the GPU watch polling while it is open.
+  const panelOpened = (p: ProfilingPanel) => { p.panel.onDidDispose(() => setTimeout(() => gpu.refresh(), 0)); gpu.refresh(); };
+  const showPanel = () => panelOpened(ProfilingPanel.show(context.extensionUri, (fresh) => panel.state(fresh), stats.onDidChange));
+  sub(registerPanelSerializer(context.extensionUri, (fresh) => panel.state(fresh), stats.onDidChange, panelOpened));
   const runComparison = (args?: ComparisonArgs) => runComparisonCommand({
     store, reportsDir: panel.reportsDir, sampler: () => gpu.sampler, apiKeyFor: (p) => keys.get(p), context: contextBuilder, onReport: (view) => panel.setComparison(view),
   }, args);

@@ -1,6 +1,7 @@
 // The profiling panel's host side: strict CSP, nonce scripts, narrow resource roots, a
 // ready handshake, and re-hydration from the host when shown again (no
-// retainContextWhenHidden: the host owns the data).
+// retainContextWhenHidden: the host owns the data). A serializer brings it back after a
+// window reload: VS Code hands over the restored webview and the host hydrates it afresh.
 import * as crypto from 'node:crypto';
 import * as vscode from 'vscode';
 import { isPanelMessage, type HostMessage, type PanelState } from '../protocol';
@@ -17,10 +18,15 @@ export class ProfilingPanel extends Disposable {
       ProfilingPanel.current.panel.reveal();
       return ProfilingPanel.current;
     }
-    const panel = vscode.window.createWebviewPanel(ProfilingPanel.viewType, 'Completion Lab', vscode.ViewColumn.Active, {
-      enableScripts: true,
-      localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')],
-    });
+    const panel = vscode.window.createWebviewPanel(ProfilingPanel.viewType, 'Completion Lab', vscode.ViewColumn.Active, webviewOptions(extensionUri));
+    ProfilingPanel.current = new ProfilingPanel(panel, extensionUri, state, onChange);
+    return ProfilingPanel.current;
+  }
+
+  /** A panel VS Code restored after a window reload (see registerPanelSerializer). */
+  static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, state: (fresh: boolean) => Promise<PanelState>, onChange: vscode.Event<void>): ProfilingPanel {
+    ProfilingPanel.current?.dispose();
+    panel.webview.options = webviewOptions(extensionUri);
     ProfilingPanel.current = new ProfilingPanel(panel, extensionUri, state, onChange);
     return ProfilingPanel.current;
   }
@@ -76,6 +82,20 @@ export class ProfilingPanel extends Disposable {
     super.dispose();
     this.panel.dispose();
   }
+}
+
+function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
+  return { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')] };
+}
+
+/**
+ * Brings the panel back after a window reload (package.json activates on
+ * `onWebviewPanel:completionLab.panel`). `opened` runs for a revived panel as for a new one.
+ */
+export function registerPanelSerializer(extensionUri: vscode.Uri, state: (fresh: boolean) => Promise<PanelState>, onChange: vscode.Event<void>, opened: (p: ProfilingPanel) => void): vscode.Disposable {
+  return vscode.window.registerWebviewPanelSerializer(ProfilingPanel.viewType, {
+    deserializeWebviewPanel: async (panel) => opened(ProfilingPanel.revive(panel, extensionUri, state, onChange)),
+  });
 }
 
 function html(webview: vscode.Webview, extensionUri: vscode.Uri): string {

@@ -5,7 +5,7 @@ import type { RecordStore } from '../core/store/recordStore';
 import type { CompletionRecord } from '../core/store/record';
 import { DEFAULT_TTFT_SLO_MS, summarize } from '../core/stats/summarize';
 import type { ComparisonView, PanelState } from '../protocol';
-import { toView } from './comparison';
+import { toView } from './comparisonView';
 import { config } from './config';
 import type { LiveStats } from './liveStats';
 import { readLatestReport } from './reports';

@@ -18,6 +18,8 @@ import { runComparison } from '../../src/core/compare/runner';
 import { ProcessVramPoller } from '../../src/core/gpu/processVram';
 import { GpuSampler } from '../../src/core/gpu/sampler';
 import { repoRoot, startEngine, type StartedEngine } from '../support/engine';
+import { toView } from '../../src/extension/comparisonView';
+import { vramTable } from '../../webview/chartData';
 import { CAPTURED, installTwoServersSmi } from '../support/replayTwoServersSmi';
 
 /** The bigger model: 16x the hidden size (the 151,936-row output matrix dominates per-token cost), 2x the layers. */
@@ -80,6 +82,14 @@ describe('compare: two models of different size', function () {
       assert.equal(remote!.status, 'failed');
       assert.equal(remote!.modelGpu?.attribution, 'none');
       assert.match(remote!.modelGpu!.reason!, /not this machine/);
+      // The run over time (the panel's chart): the server's own memory, the card's, every request.
+      assert.ok(s!.timeline!.points.some((p) => p.modelVramMiB === 1718) && !s!.timeline!.points.some((p) => p.modelVramMiB === 3518), 'small: its own memory only');
+      assert.ok(b!.timeline!.points.some((p) => p.cardVramMiB === 5251), 'big: the card\'s memory beside it');
+      assert.equal(s!.timeline!.requests.length, cases.length);
+      // The panel's VRAM table: the same numbers as the report, "no per-process data" for the remote one.
+      const vram = vramTable(toView(report)).rows.map((r) => [r.cells[0], r.cells[1], r.cells[3]]);
+      assert.deepEqual(vram.slice(0, 2), [['small', '1718 MiB', '1718 MiB'], ['big', '3518 MiB', '3518 MiB']]);
+      assert.match(vram[2]![1]!, /^no per-process data: .*not this machine/);
       const md = toMarkdown(report);
       assert.match(md, /\| VRAM peak \(model\) \| 1718 MiB \| 3518 MiB \| - \|/);
       assert.match(md, /\| GPU util mean \(card running only this model\) \| shared \| shared \| - \|/);
@@ -135,6 +145,18 @@ describe('compare: two models of different size', function () {
     const back = JSON.parse(toJson(report)) as typeof report;
     assert.equal(back.schemaVersion, REPORT_SCHEMA_VERSION);
     assert.deepEqual(back.profiles[0]!.sweep!.map((l) => l.concurrency), [1, 2, 4]);
+  });
+
+  it('doubling search: from 1 up to the bound while TTFT p90 meets the SLO; not past a level that misses it', async () => {
+    const profiles = [{ name: 'small', endpoint: small.url, template: 'qwen-fim' as const, maxTokens: 16 }];
+    const lenient = await runComparison({ cases, profiles, concurrency: [1], concurrencySearch: { max: 4 }, ttftSloMs: 60_000 });
+    assert.deepEqual(lenient.concurrencySearch, { max: 4 });
+    assert.deepEqual(lenient.profiles[0]!.sweep!.map((l) => [l.concurrency, l.count]), [[1, cases.length], [2, cases.length], [4, cases.length]]);
+    assert.equal(lenient.profiles[0]!.maxConcurrencyWithinSlo, 4);
+    assert.match(toMarkdown(lenient), /## Concurrency sweep \(1 requests in flight, then doubling while TTFT p90 met the SLO, up to 4\)/);
+    const strict = await runComparison({ cases, profiles, concurrency: [1], concurrencySearch: { max: 4 }, ttftSloMs: 1 });
+    assert.deepEqual(strict.profiles[0]!.sweep!.map((l) => l.concurrency), [1], 'a 1 ms SLO is missed at 1: nothing more is tried');
+    assert.equal(strict.profiles[0]!.maxConcurrencyWithinSlo, null);
   });
 
   it('long prompts have a higher TTFT than short ones; the workspace sample covers the length classes', async () => {

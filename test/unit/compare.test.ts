@@ -423,6 +423,9 @@ describe('compare: runner against two real embedded engines', function () {
     const badLevels = await runCli(['--profile', `a=${fast.url}`, '--profile', `b=${single.url}`, '--concurrency', '1,x']);
     assert.equal(badLevels.code, 2);
     assert.match(badLevels.stderr, /--concurrency must be whole numbers of at least 1, separated by commas/);
+    const lowSearch = await runCli(['--profile', `a=${fast.url}`, '--profile', `b=${single.url}`, '--concurrency', '1,4', '--concurrency-search', '4']);
+    assert.equal(lowSearch.code, 2);
+    assert.match(lowSearch.stderr, /--concurrency-search 4 must be above the last --concurrency level \(4\)/);
     const one = await runCli(['--profile', `a=${fast.url}`]);
     assert.equal(one.code, 2);
     assert.match(one.stderr, /at least 2 --profile/);

@@ -36,6 +36,10 @@ and server-side /metrics numbers beside them.
   --concurrency N[,N..] requests in flight per profile; several levels make a sweep, e.g.
                         1,2,4,8: throughput, TTFT p50/p90 and goodput per level, scaling
                         against the first, and the highest level within the TTFT SLO (default 1)
+  --concurrency-search MAX
+                        after the last --concurrency level, keep doubling it while its TTFT p90
+                        meets the SLO (and nothing failed), up to MAX in flight: finds the
+                        highest concurrency within the SLO without guessing the levels
   --length-bounds A,B   prompt-token bounds of the TTFT length classes: short < A,
                         medium A..B, long > B (default 256,1024)
   --seed N              sample and sampling seed (default 1)
@@ -77,6 +81,7 @@ interface CompareArgs {
   workspace?: string;
   count: number;
   concurrency: number[];
+  concurrencySearchMax?: number;
   lengthBounds: LengthBounds;
   warmup: number;
   seed: number;
@@ -124,7 +129,7 @@ function parse(args: string[]): CompareArgs | 'help' {
   const values: Record<string, string | boolean | string[] | undefined> = parseCommandArgs('compare', args, {
     help: { type: 'boolean', short: 'h' },
     profile: { type: 'string', multiple: true },
-    ...stringOptions('records', 'workspace', 'count', 'concurrency', 'warmup', 'seed', 'budget', 'ttft-slo-ms', 'length-bounds'),
+    ...stringOptions('records', 'workspace', 'count', 'concurrency', 'concurrency-search', 'warmup', 'seed', 'budget', 'ttft-slo-ms', 'length-bounds'),
     json: { type: 'boolean' },
     format: { type: 'string' },
     launch: { type: 'string', multiple: true },
@@ -171,6 +176,12 @@ function parse(args: string[]): CompareArgs | 'help' {
     } catch (err) {
       throw new CliUsageError(`--length-bounds: ${(err as Error).message}`);
     }
+  }
+  if (values['concurrency-search'] !== undefined) {
+    const max = int('concurrency-search', 2, 0);
+    const last = out.concurrency[out.concurrency.length - 1]!;
+    if (max <= last) throw new CliUsageError(`--concurrency-search ${max} must be above the last --concurrency level (${last}): the search doubles from there.`);
+    out.concurrencySearchMax = max;
   }
   if (typeof values['records'] === 'string') out.records = values['records'];
   if (typeof values['workspace'] === 'string') out.workspace = values['workspace'];
@@ -323,6 +334,7 @@ export async function run(args: string[]): Promise<number> {
       cases,
       profiles: a.profiles,
       concurrency: a.concurrency,
+      ...(a.concurrencySearchMax ? { concurrencySearch: { max: a.concurrencySearchMax } } : {}),
       lengthBounds: a.lengthBounds,
       warmupRequests: a.warmup,
       budgetTokens: a.budget,
@@ -333,7 +345,7 @@ export async function run(args: string[]): Promise<number> {
       ...(processVram ? { processVram } : {}),
       ...(a.launch.size ? { launch: (p) => startServer(a.launch.get(p.name)) } : {}),
       ...(apiKey ? { apiKeyFor: () => apiKey } : {}),
-      onProgress: (done, total, cur) => process.stderr.write(`compare: ${done}/${total} ${cur.profile}${a.concurrency.length > 1 && cur.concurrency ? ` x${cur.concurrency}` : ''}${cur.caseId ? ` ${cur.caseId}` : ''}\n`),
+      onProgress: (done, total, cur) => process.stderr.write(`compare: ${done}/${total} ${cur.profile}${(a.concurrency.length > 1 || a.concurrencySearchMax) && cur.concurrency ? ` x${cur.concurrency}` : ''}${cur.caseId ? ` ${cur.caseId}` : ''}\n`),
     };
     if (a.fleet) ({ report, fleet } = await runFleetComparison(options, a.fleet, (line) => process.stderr.write(line + '\n')));
     else report = await runComparison(options);

@@ -7,3 +7,4 @@ export * from './publishedTable';
 export * from './quality';
 export * from './report';
 export * from './runner';
+export * from './timeline';

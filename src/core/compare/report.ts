@@ -11,6 +11,7 @@ import type { MetricsWindow, ServerKind } from '../server/serverMetrics';
 import type { QualityScores } from './quality';
 import type { SelectionSource } from './cases';
 import { lengthSection, sweepSection } from './reportSections';
+import type { ProfileTimeline } from './timeline';
 
 export interface CaseResult {
   caseId: string;
@@ -102,6 +103,8 @@ export interface ProfileResult extends RequestSummary {
   gpu?: GpuWindowSummary;
   /** This profile's own server processes' GPU memory (or why it could not be attributed). */
   modelGpu?: ModelGpuSummary;
+  /** The run over time (GPU samples, the server's own memory, every request), for the panel's chart. */
+  timeline?: ProfileTimeline | undefined;
   /** Server-side, from /metrics before and after this profile's run. */
   server?: { kind: ServerKind; window: MetricsWindow };
   serverError?: string;
@@ -124,6 +127,8 @@ export interface ComparisonReport {
   concurrency: number;
   concurrencyLevels?: number[];
   lengthBounds?: LengthBounds;
+  /** The doubling search for the highest concurrency within the SLO, when it ran. */
+  concurrencySearch?: { max: number };
   /** Uncounted requests sent to each profile before its measured run (cold start kept out). */
   warmupRequests?: number;
   profiles: ProfileResult[];

@@ -8,7 +8,8 @@ const esc = (s: string): string => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 export function sweepSection(report: ComparisonReport): string[] {
   const swept = report.profiles.filter((p) => p.sweep?.length);
   if (!swept.length) return [];
-  const lines = ['', `## Concurrency sweep (${(report.concurrencyLevels ?? []).join(', ')} requests in flight)`, ''];
+  const search = report.concurrencySearch ? `, then doubling while TTFT p90 met the SLO, up to ${report.concurrencySearch.max}` : '';
+  const lines = ['', `## Concurrency sweep (${(report.concurrencyLevels ?? []).join(', ')} requests in flight${search})`, ''];
   lines.push('| profile | concurrency | throughput (tokens/s) | scaling | TTFT p50 | TTFT p90 | goodput | failures |');
   lines.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const p of swept) {

@@ -23,6 +23,7 @@ import { scoreCompletion } from './quality';
 import { ParseChecker } from './parseCheck';
 import { DEFAULT_TTFT_SLO_MS, summarizeRequests } from '../stats/summarize';
 import { DEFAULT_LENGTH_BOUNDS, type LengthBounds } from './lengthClasses';
+import { profileTimeline } from './timeline';
 import { aggregate, caseTiming, REPORT_SCHEMA_VERSION, type CaseResult, type ComparisonReport, type LevelResult, type ProfileResult } from './report';
 
 /** What the runner needs of a GPU sampler (GpuSampler fits). */
@@ -63,6 +64,12 @@ export interface RunComparisonOptions {
    * at each level, in this order). Default 1 (the editor's own pattern).
    */
   concurrency?: number | readonly number[];
+  /**
+   * After the levels given, keep doubling the last level while its p90 TTFT meets the SLO,
+   * up to `max` requests in flight: finds the highest concurrency within the SLO without
+   * guessing the levels. Each extra level replays every case once more.
+   */
+  concurrencySearch?: { max: number };
   /** Prompt-token bounds of the length classes short | medium | long. Default [256, 1024]. */
   lengthBounds?: LengthBounds;
   /** Prompt token budget, as the editor's setting. Default 1536. */
@@ -120,7 +127,6 @@ export async function runComparison(opts: RunComparisonOptions): Promise<Compari
   const ttftSloMs = opts.ttftSloMs ?? DEFAULT_TTFT_SLO_MS;
   const levels = concurrencyLevels(opts.concurrency);
   const total = opts.cases.length * opts.profiles.length * levels.length;
-  const progress = { done: 0 };
   // Load the tokenizer now (about a second, once), not inside the first profile's window.
   const context = opts.context ?? inProcessContext;
   await context.warm();
@@ -129,6 +135,8 @@ export async function runComparison(opts: RunComparisonOptions): Promise<Compari
   const gpuHold = opts.gpuSampler?.acquire();
   const vramHold = opts.processVram?.acquire();
   const profiles: ProfileResult[] = [];
+  // One state for the whole run: the doubling search adds to its total as it goes.
+  const run: RunState = { ttftSloMs, levels, total, progress: { done: 0 }, parser };
   try {
     if (opts.gpuSampler) await firstSample(opts.gpuSampler, opts.signal);
     await opts.processVram?.ready?.(FIRST_SAMPLE_WAIT_MS);
@@ -137,7 +145,7 @@ export async function runComparison(opts: RunComparisonOptions): Promise<Compari
         profiles.push(aggregate({ name: profile.name, endpoint: profile.endpoint, status: 'cancelled', results: [], ttftSloMs }));
         continue;
       }
-      profiles.push(await runLaunched(profile, opts, { ttftSloMs, levels, total, progress, parser }));
+      profiles.push(await runLaunched(profile, opts, run));
     }
   } finally {
     gpuHold?.dispose();
@@ -156,6 +164,7 @@ export async function runComparison(opts: RunComparisonOptions): Promise<Compari
     concurrencyLevels: levels,
     lengthBounds: opts.lengthBounds ?? DEFAULT_LENGTH_BOUNDS,
     ...(opts.warmupRequests ? { warmupRequests: opts.warmupRequests } : {}),
+    ...(opts.concurrencySearch ? { concurrencySearch: { max: opts.concurrencySearch.max } } : {}),
     profiles,
   };
 }
@@ -164,6 +173,7 @@ interface RunState {
   parser: ParseChecker;
   ttftSloMs: number;
   levels: number[];
+  /** Grows when the doubling search adds a level. */
   total: number;
   progress: { done: number };
 }
@@ -240,9 +250,15 @@ async function runProfile(profile: ModelProfile, opts: RunComparisonOptions, run
 
   const metricsBefore = await scrapeMetrics(profile.endpoint, served.id, apiKey);
   const levels: LevelRun[] = [];
-  for (const concurrency of run.levels) {
-    if (opts.signal?.aborted) break;
-    levels.push(await runLevel(profile.name, request, opts, concurrency, run));
+  const planned = [...run.levels];
+  for (let i = 0; i < planned.length && !opts.signal?.aborted; i++) {
+    const level = await runLevel(profile.name, request, opts, planned[i]!, run);
+    levels.push(level);
+    const next = i === planned.length - 1 ? nextSearchLevel(level, opts.concurrencySearch, ttftSloMs) : undefined;
+    if (next !== undefined) {
+      planned.push(next);
+      run.total += opts.cases.length;
+    }
   }
   const first = levels[0] ?? { concurrency: run.levels[0]!, results: [], wallMs: 0, t0: Date.now(), t1: Date.now(), effective: undefined };
   const t0 = first.t0;
@@ -267,7 +283,7 @@ async function runProfile(profile: ModelProfile, opts: RunComparisonOptions, run
     const vram = await vramAfterLoad;
     if (vram !== undefined) result.load.vramAfterLoadMiB = vram;
   }
-  if (run.levels.length > 1) {
+  if (levels.length > 1 || opts.concurrencySearch) {
     result.sweep = sweepOf(levels, ttftSloMs);
     const within = result.sweep.filter((l) => l.ttftMs.p90 !== undefined && l.ttftMs.p90 <= ttftSloMs).map((l) => l.concurrency);
     result.maxConcurrencyWithinSlo = within.length ? Math.max(...within) : null;
@@ -285,6 +301,7 @@ async function runProfile(profile: ModelProfile, opts: RunComparisonOptions, run
     if (processes.kind === 'local') await opts.processVram.after?.(t1);
     result.modelGpu = modelGpu(opts, processes, { t0, t1, firstTokenTs: firstTokenAt(first.results) });
   }
+  result.timeline = timelineOf(opts, processes, result.modelGpu?.gpus, levels, t0, t1);
   if (metricsBefore.metrics && metricsAfter.metrics) {
     try {
       result.server = { kind: metricsAfter.metrics.kind, window: windowDelta(metricsBefore.metrics, metricsAfter.metrics) };
@@ -367,6 +384,31 @@ function sweepOf(levels: readonly LevelRun[], ttftSloMs: number): LevelResult[] 
   const base = out[0]?.throughputTokensPerSec;
   if (base) for (const l of out) if (l.throughputTokensPerSec !== undefined) l.scaling = l.throughputTokensPerSec / base;
   return out;
+}
+
+/**
+ * The doubling search's next level: twice `level`'s when its p90 TTFT met the SLO (and it
+ * had no failures) and that stays within the bound; undefined ends the search.
+ */
+export function nextSearchLevel(level: Pick<LevelRun, 'concurrency' | 'results'>, search: { max: number } | undefined, ttftSloMs: number): number | undefined {
+  if (!search) return undefined;
+  const s = summarizeRequests(level.results.map(caseTiming), { ttftSloMs });
+  const p90 = s.ttftMs.p90;
+  const next = level.concurrency * 2;
+  return p90 !== undefined && p90 <= ttftSloMs && s.failures === 0 && next <= search.max ? next : undefined;
+}
+
+/** The run over time for the panel: GPU samples, the server's own memory, every request. */
+function timelineOf(opts: RunComparisonOptions, processes: ServerProcesses | undefined, gpus: number[] | undefined, levels: readonly LevelRun[], t0: number, t1: number): ProfileResult['timeline'] {
+  const requests = levels.flatMap((l) => l.results.map((r) => ({ startedAt: r.startedAt, status: r.status, ttftMs: r.timings?.ttftMs, e2eMs: r.timings?.e2eMs, concurrency: l.concurrency })));
+  return profileTimeline({
+    t0,
+    t1,
+    requests,
+    cardSamples: opts.gpuSampler?.samplesBetween?.(t0, t1) ?? [],
+    ...(opts.processVram && processes?.kind === 'local' ? { snapshots: opts.processVram.between(t0, t1), pids: processes.pids } : {}),
+    ...(gpus ? { gpus } : {}),
+  });
 }
 
 /** The launched server's own GPU memory once it is ready (the next per-process reading). */
