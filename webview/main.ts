@@ -4,6 +4,7 @@
 // the live TTFT chart.
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-badge/index.js';
+import * as l10n from '@vscode/l10n';
 import { Chart, LineController, LineElement, PointElement, LinearScale, CategoryScale, Legend, Tooltip } from 'chart.js';
 import type { ComparisonView, HostMessage, PanelCommand, PanelMessage, PanelState, ProfileRow } from '../src/protocol';
 
@@ -11,6 +12,12 @@ Chart.register(LineController, LineElement, PointElement, LinearScale, CategoryS
 
 declare function acquireVsCodeApi(): { postMessage(msg: PanelMessage): void };
 const vscode = acquireVsCodeApi();
+
+// The host puts its l10n bundle and VS Code's display language in the page (panel.ts).
+const bundleText = document.getElementById('l10n-bundle')?.textContent;
+if (bundleText) l10n.config({ contents: JSON.parse(bundleText) as l10n.l10nJsonFormat });
+const lang = document.documentElement.lang || undefined;
+const fixed = (v: number, d: number) => v.toLocaleString(lang, { minimumFractionDigits: d, maximumFractionDigits: d });
 
 let chart: Chart | undefined;
 
@@ -21,9 +28,9 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, cls?: 
   return e;
 }
 
-const fmtMs = (v?: number) => (v === undefined ? '–' : v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${v.toFixed(0)} ms`);
-const fmtPct = (v?: number) => (v === undefined ? '–' : `${(v * 100).toFixed(0)} %`);
-const fmtNum = (v?: number | null, d = 1) => (v === undefined || v === null ? '–' : v.toFixed(d));
+const fmtMs = (v?: number) => (v === undefined ? '–' : v >= 1000 ? `${fixed(v / 1000, 2)} s` : `${fixed(v, 0)} ms`);
+const fmtPct = (v?: number) => (v === undefined ? '–' : `${fixed(v * 100, 0)} %`);
+const fmtNum = (v?: number | null, d = 1) => (v === undefined || v === null ? '–' : fixed(v, d));
 
 function button(label: string, command: PanelCommand): HTMLElement {
   const b = document.createElement('vscode-button');
@@ -35,7 +42,7 @@ function button(label: string, command: PanelCommand): HTMLElement {
 function profileTable(rows: ProfileRow[]): HTMLElement {
   const table = el('table', undefined, 'profiles');
   const head = el('tr');
-  for (const h of ['profile', 'requests', 'failed', 'kept', 'TTFT p50', 'TTFT p90', 'TTFT p99', 'E2E p50', 'TPOT p50', 'decode tok/s p50']) head.append(el('th', h));
+  for (const h of [l10n.t('profile'), l10n.t('requests'), l10n.t('failed'), l10n.t('kept'), 'TTFT p50', 'TTFT p90', 'TTFT p99', 'E2E p50', 'TPOT p50', l10n.t('decode tok/s p50')]) head.append(el('th', h));
   table.append(head);
   for (const r of rows) {
     const tr = el('tr');
@@ -54,17 +61,17 @@ function sweepTable(c: ComparisonView): HTMLElement[] {
   if (!rows.length) return [];
   const table = el('table', undefined, 'sweep');
   const head = el('tr');
-  for (const h of ['profile', 'in flight', 'throughput tok/s', 'scaling', 'TTFT p50', 'TTFT p90', 'goodput']) head.append(el('th', h));
+  for (const h of [l10n.t('profile'), l10n.t('in flight'), l10n.t('throughput tok/s'), l10n.t('scaling'), 'TTFT p50', 'TTFT p90', 'goodput']) head.append(el('th', h));
   table.append(head);
   for (const r of rows) {
     for (const l of r.sweep!) {
       const tr = el('tr');
-      for (const v of [r.profile, String(l.concurrency), fmtNum(l.throughput), l.scaling === undefined ? '–' : `${l.scaling.toFixed(2)}x`, fmtMs(l.ttftP50), fmtMs(l.ttftP90), fmtPct(l.goodput)]) tr.append(el('td', v));
+      for (const v of [r.profile, String(l.concurrency), fmtNum(l.throughput), l.scaling === undefined ? '–' : `${fixed(l.scaling, 2)}x`, fmtMs(l.ttftP50), fmtMs(l.ttftP90), fmtPct(l.goodput)]) tr.append(el('td', v));
       table.append(tr);
     }
   }
-  const within = rows.map((r) => `${r.profile}: ${r.maxConcurrencyWithinSlo ?? 'none'}`).join(', ');
-  return [el('h3', 'Throughput against concurrency'), table, el('p', `Highest concurrency with TTFT p90 ≤ ${c.ttftSloMs} ms: ${within}.`, 'muted')];
+  const within = rows.map((r) => `${r.profile}: ${r.maxConcurrencyWithinSlo ?? l10n.t('none')}`).join(', ');
+  return [el('h3', l10n.t('Throughput against concurrency')), table, el('p', l10n.t('Highest concurrency with TTFT p90 ≤ {0} ms: {1}.', c.ttftSloMs, within), 'muted')];
 }
 
 /** TTFT by prompt length class. */
@@ -73,7 +80,7 @@ function lengthTable(c: ComparisonView): HTMLElement[] {
   if (!rows.length) return [];
   const table = el('table', undefined, 'lengths');
   const head = el('tr');
-  for (const h of ['profile', 'prompt length', 'requests', 'TTFT mean ± std', 'TTFT p50']) head.append(el('th', h));
+  for (const h of [l10n.t('profile'), l10n.t('prompt length'), l10n.t('requests'), l10n.t('TTFT mean ± std'), 'TTFT p50']) head.append(el('th', h));
   table.append(head);
   for (const r of rows) {
     for (const x of r.lengthClasses!) {
@@ -82,36 +89,36 @@ function lengthTable(c: ComparisonView): HTMLElement[] {
       table.append(tr);
     }
   }
-  return [el('h3', 'TTFT by prompt length'), table];
+  return [el('h3', l10n.t('TTFT by prompt length')), table];
 }
 
 function comparisonSection(c: ComparisonView | undefined): HTMLElement {
   const sec = el('section', undefined, 'comparison');
-  sec.append(el('h2', 'Model comparison'));
+  sec.append(el('h2', l10n.t('Model comparison')));
   if (!c) {
-    sec.append(el('p', 'No comparison yet. "Run comparison" replays your recorded traffic (or a sample of this workspace) against two or more profiles.', 'muted'));
+    sec.append(el('p', l10n.t('No comparison yet. "Run comparison" replays your recorded traffic (or a sample of this workspace) against two or more profiles.'), 'muted'));
     return sec;
   }
-  const when = new Date(c.finishedAt).toLocaleString();
-  sec.append(el('p', `${c.cases} cases from ${c.source === 'recorded' ? 'your recorded traffic' : c.source === 'mixed' ? 'your recorded traffic and this workspace' : 'this workspace'}, finished ${when}${c.cancelled ? ' (cancelled: partial)' : ''}. Goodput = share of requests with TTFT ≤ ${c.ttftSloMs} ms.`, 'muted'));
+  const when = new Date(c.finishedAt).toLocaleString(lang);
+  sec.append(el('p', `${l10n.t('{0} cases from {1}, finished {2}', c.cases, c.source === 'recorded' ? l10n.t('your recorded traffic') : c.source === 'mixed' ? l10n.t('your recorded traffic and this workspace') : l10n.t('this workspace'), when)}${c.cancelled ? l10n.t(' (cancelled: partial)') : ''}. ${l10n.t('Goodput = share of requests with TTFT ≤ {0} ms.', c.ttftSloMs)}`, 'muted'));
   const table = el('table', undefined, 'profiles');
   const head = el('tr');
-  for (const h of ['profile', 'model', 'n', 'failed', 'TTFT p50', 'TTFT p90', 'E2E p50', 'decode tok/s', 'throughput tok/s', 'goodput', 'exact 1st line', 'edit sim', 'brackets ok', 'card VRAM peak MiB', 'server TTFT', 'parses after', 'cold TTFT', 'load', 'model VRAM idle / 1st token / peak MiB', 'GPU util']) head.append(el('th', h));
+  for (const h of [l10n.t('profile'), l10n.t('model'), 'n', l10n.t('failed'), 'TTFT p50', 'TTFT p90', 'E2E p50', l10n.t('decode tok/s'), l10n.t('throughput tok/s'), 'goodput', l10n.t('exact 1st line'), l10n.t('edit sim'), l10n.t('brackets ok'), l10n.t('card VRAM peak MiB'), l10n.t('server TTFT'), l10n.t('parses after'), l10n.t('cold TTFT'), l10n.t('load'), l10n.t('model VRAM idle / 1st token / peak MiB'), l10n.t('GPU util')]) head.append(el('th', h));
   table.append(head);
   for (const r of c.rows) {
     const tr = el('tr');
     tr.dataset['profile'] = r.profile;
     for (const v of [
-      r.profile, r.model ?? (r.error ? `failed: ${r.error}` : '–'), String(r.count), String(r.failures), fmtMs(r.ttftP50), fmtMs(r.ttftP90), fmtMs(r.e2eP50),
+      r.profile, r.model ?? (r.error ? l10n.t('failed: {0}', r.error) : '–'), String(r.count), String(r.failures), fmtMs(r.ttftP50), fmtMs(r.ttftP90), fmtMs(r.e2eP50),
       fmtNum(r.decodeP50), fmtNum(r.throughput), fmtPct(r.goodput), fmtPct(r.exactMatch), fmtNum(r.editSim, 2), fmtPct(r.bracketsBalanced), fmtNum(r.vramPeakMiB, 0), fmtMs(r.serverTtftMs),
       fmtPct(r.parsesAfter), fmtMs(r.coldTtftMs), fmtMs(r.loadMs),
-      r.modelVram ? [r.modelVram.idleMiB, r.modelVram.firstTokenMiB, r.modelVram.peakMiB].map((v) => fmtNum(v, 0)).join(' / ') : (r.gpuNote ? `not attributed: ${r.gpuNote}` : '–'),
-      r.modelVram?.utilShared ? 'shared with other processes' : fmtNum(r.utilMeanPct, 1),
+      r.modelVram ? [r.modelVram.idleMiB, r.modelVram.firstTokenMiB, r.modelVram.peakMiB].map((v) => fmtNum(v, 0)).join(' / ') : (r.gpuNote ? l10n.t('not attributed: {0}', r.gpuNote) : '–'),
+      r.modelVram?.utilShared ? l10n.t('shared with other processes') : fmtNum(r.utilMeanPct, 1),
     ]) tr.append(el('td', v));
     table.append(tr);
   }
   sec.append(table);
-  if (c.savedTo) sec.append(el('p', `Full report: ${c.savedTo}`, 'muted'));
+  if (c.savedTo) sec.append(el('p', l10n.t('Full report: {0}', c.savedTo), 'muted'));
   return sec;
 }
 
@@ -127,15 +134,15 @@ function render(state: PanelState): void {
   const header = el('header');
   header.append(el('h1', 'Completion Lab'));
   const status = el('p', undefined, 'status');
-  status.append(el('span', `Profile: ${state.activeProfile ?? 'none'}`), el('span', ` · model: ${state.model ?? '–'}`), el('span', ` · server: ${state.serverState}`));
+  status.append(el('span', l10n.t('Profile: {0}', state.activeProfile ?? l10n.t('none'))), el('span', ` · ${l10n.t('model: {0}', state.model ?? '–')}`), el('span', ` · ${l10n.t('server: {0}', serverStateText(state.serverState))}`));
   if (state.serverMessage) status.append(el('span', ` (${state.serverMessage})`, 'warn'));
   header.append(status);
   const actions = el('div', undefined, 'actions');
-  actions.append(button('Select model', 'completionLab.selectModel'), button('Run comparison', 'completionLab.runComparison'), button('Export data', 'completionLab.exportData'), button('Clear recorded traffic', 'completionLab.clearTraffic'));
+  actions.append(button(l10n.t('Select model'), 'completionLab.selectModel'), button(l10n.t('Run comparison'), 'completionLab.runComparison'), button(l10n.t('Export data'), 'completionLab.exportData'), button(l10n.t('Clear recorded traffic'), 'completionLab.clearTraffic'));
   header.append(actions);
 
   const live = el('section');
-  live.append(el('h2', `Live: last ${state.recent.length} completions`));
+  live.append(el('h2', l10n.t('Live: last {0} completions', state.recent.length)));
   const canvasBox = el('div', undefined, 'chart');
   const canvas = el('canvas');
   canvas.id = 'ttft-chart';
@@ -143,25 +150,25 @@ function render(state: PanelState): void {
   live.append(canvasBox);
 
   const server = el('section');
-  server.append(el('h2', 'Server (/metrics) and GPU'));
+  server.append(el('h2', l10n.t('Server (/metrics) and GPU')));
   const m = state.serverMetrics;
-  server.append(el('p', m ? `Server-side: TTFT mean ${fmtMs(m.ttftMeanMs)}, ${fmtNum(m.genTokensPerSec)} tok/s generated, KV cache ${fmtNum(m.kvCacheUsagePct)} %, running ${fmtNum(m.running, 0)}, waiting ${fmtNum(m.waiting, 0)}` : 'Server-side metrics: none yet.'));
+  server.append(el('p', m ? l10n.t('Server-side: TTFT mean {0}, {1} tok/s generated, KV cache {2} %, running {3}, waiting {4}', fmtMs(m.ttftMeanMs), fmtNum(m.genTokensPerSec), fmtNum(m.kvCacheUsagePct), fmtNum(m.running, 0), fmtNum(m.waiting, 0)) : l10n.t('Server-side metrics: none yet.')));
   if (state.gpus.length) {
     for (const g of state.gpus) {
-      server.append(el('p', `GPU ${g.index} ${g.name ?? ''}: util ${fmtNum(g.utilGpuPct, 0)} %, VRAM ${fmtNum(g.memUsedMiB, 0)} / ${fmtNum(g.memTotalMiB, 0)} MiB, ${fmtNum(g.powerW, 0)} W, ${fmtNum(g.tempC, 0)} °C`));
+      server.append(el('p', l10n.t('GPU {0} {1}: util {2} %, VRAM {3} / {4} MiB, {5} W, {6} °C', g.index, g.name ?? '', fmtNum(g.utilGpuPct, 0), fmtNum(g.memUsedMiB, 0), fmtNum(g.memTotalMiB, 0), fmtNum(g.powerW, 0), fmtNum(g.tempC, 0))));
     }
   } else {
-    server.append(el('p', `GPU: ${state.gpuState}`));
+    server.append(el('p', l10n.t('GPU: {0}', gpuStateText(state.gpuState))));
   }
 
   const profiles = el('section');
-  profiles.append(el('h2', 'Profiles on your recorded traffic'));
-  profiles.append(state.profiles.length ? profileTable(state.profiles) : el('p', 'No recorded completions yet: type in an editor with a profile active.'));
-  profiles.append(el('p', `${state.storedRecords} records stored${state.skippedLines ? `, ${state.skippedLines} damaged lines skipped` : ''}. Recording of source text is ${state.recording ? 'on' : 'off'}.`, 'muted'));
+  profiles.append(el('h2', l10n.t('Profiles on your recorded traffic')));
+  profiles.append(state.profiles.length ? profileTable(state.profiles) : el('p', l10n.t('No recorded completions yet: type in an editor with a profile active.')));
+  profiles.append(el('p', `${state.skippedLines ? l10n.t('{0} records stored, {1} damaged lines skipped.', state.storedRecords, state.skippedLines) : l10n.t('{0} records stored.', state.storedRecords)} ${state.recording ? l10n.t('Recording of source text is on.') : l10n.t('Recording of source text is off.')}`, 'muted'));
 
   chart?.destroy();
   app.replaceChildren(header, live, server, profiles, comparisonSection(state.comparison), comparisonDetails(state.comparison));
-  const labels = state.recent.map((p) => new Date(p.ts).toLocaleTimeString());
+  const labels = state.recent.map((p) => new Date(p.ts).toLocaleTimeString(lang));
   chart = new Chart(canvas, {
     type: 'line',
     data: {
@@ -169,11 +176,22 @@ function render(state: PanelState): void {
       datasets: [
         { label: 'TTFT (ms)', data: state.recent.map((p) => p.ttftMs ?? null), borderColor: themeColor('--vscode-charts-blue', '#3794ff'), tension: 0.2 },
         { label: 'E2E (ms)', data: state.recent.map((p) => p.e2eMs ?? null), borderColor: themeColor('--vscode-charts-green', '#89d185'), tension: 0.2 },
-        { label: 'keystroke → ghost text (ms)', data: state.recent.map((p) => p.keystrokeToShownMs ?? null), borderColor: themeColor('--vscode-charts-yellow', '#cca700'), tension: 0.2 },
+        { label: l10n.t('keystroke → ghost text (ms)'), data: state.recent.map((p) => p.keystrokeToShownMs ?? null), borderColor: themeColor('--vscode-charts-yellow', '#cca700'), tension: 0.2 },
       ],
     },
     options: { animation: false, responsive: true, maintainAspectRatio: false, scales: { y: { beginAtZero: true } } },
   });
+}
+
+/** The host sends state ids; the user reads words (an id the panel does not know is shown as sent). */
+function serverStateText(kind: string): string {
+  const words: Record<string, string> = { unknown: l10n.t('not checked yet'), ok: l10n.t('ok'), unreachable: l10n.t('unreachable'), error: l10n.t('error') };
+  return words[kind] ?? kind;
+}
+
+function gpuStateText(kind: string): string {
+  const words: Record<string, string> = { running: l10n.t('running'), stopped: l10n.t('stopped'), restarting: l10n.t('restarting'), failed: l10n.t('failed') };
+  return words[kind] ?? kind;
 }
 
 /** A colour from VS Code's theme (the webview gets them as CSS variables), so charts follow light, dark and high-contrast themes. */
