@@ -1,9 +1,11 @@
 // Every language file has the same keys, every string the code translates has a Chinese
 // translation, and package.json's user-facing strings all go through package.nls*.json.
 import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as ts from 'typescript';
+import { terminalLanguage } from '../../src/cli/language';
 import { repoRoot } from '../support/engine';
 
 const readJson = (rel: string): Record<string, unknown> => JSON.parse(fs.readFileSync(path.join(repoRoot, rel), 'utf8')) as Record<string, unknown>;
@@ -114,5 +116,22 @@ describe('localization', () => {
     assert.deepEqual(calls.filter((c) => !(c.key! in zh)).map((c) => `${c.where}: "${c.key}" has no key in l10n/bundle.l10n.zh-cn.json`), []);
     const used = new Set(calls.map((c) => c.key));
     assert.deepEqual(Object.keys(en).filter((k) => !used.has(k)).map((k) => `"${k}" is in l10n/bundle.l10n.json but no code uses it`), []);
+  });
+
+  it('the CLI speaks the terminal\'s language (LC_ALL, LC_MESSAGES, LANG) where a bundle ships, English otherwise', function () {
+    this.timeout(60_000);
+    assert.equal(terminalLanguage({ LANG: 'zh_CN.UTF-8' }), 'zh-cn');
+    assert.equal(terminalLanguage({ LC_ALL: 'de_DE@euro', LANG: 'zh_CN.UTF-8' }), 'de-de');
+    assert.equal(terminalLanguage({ LC_MESSAGES: 'fr', LANG: 'zh_CN.UTF-8' }), 'fr');
+    assert.equal(terminalLanguage({ LANG: 'C.UTF-8' }), undefined);
+    const help = (LANG: string) => {
+      const env: NodeJS.ProcessEnv = { ...process.env, LANG };
+      delete env['LC_ALL'];
+      delete env['LC_MESSAGES'];
+      return spawnSync(process.execPath, [path.join(repoRoot, 'dist', 'cli.js'), '--help'], { encoding: 'utf8', env }).stdout;
+    };
+    assert.match(help('zh_CN.UTF-8'), /^用法：completion-lab <命令> \[选项\]\n\n命令：\n {2}serve {8}运行内置的 llama\.cpp 引擎/);
+    assert.match(help('C.UTF-8'), /^Usage: completion-lab <command> \[options\]/);
+    assert.match(help('ja_JP.UTF-8'), /^Usage: /, 'no Japanese bundle: English');
   });
 });
