@@ -100,7 +100,7 @@ function comparisonSection(c: ComparisonView | undefined): HTMLElement {
     return sec;
   }
   const when = new Date(c.finishedAt).toLocaleString(lang);
-  sec.append(el('p', `${l10n.t('{0} cases from {1}, finished {2}', c.cases, c.source === 'recorded' ? l10n.t('your recorded traffic') : c.source === 'mixed' ? l10n.t('your recorded traffic and this workspace') : l10n.t('this workspace'), when)}${c.cancelled ? l10n.t(' (cancelled: partial)') : ''}. ${l10n.t('Goodput = share of requests with TTFT ≤ {0} ms.', c.ttftSloMs)}`, 'muted'));
+  sec.append(el('p', `${l10n.t('{0} cases from {1}, finished {2}{3}.', c.cases, c.source === 'recorded' ? l10n.t('your recorded traffic') : c.source === 'mixed' ? l10n.t('your recorded traffic and this workspace') : l10n.t('this workspace'), when, c.cancelled ? l10n.t(' (cancelled: partial)') : '')}${l10n.t(' Goodput = share of requests with TTFT ≤ {0} ms.', c.ttftSloMs)}`, 'muted'));
   const table = el('table', undefined, 'profiles');
   const head = el('tr');
   for (const h of [l10n.t('profile'), l10n.t('model'), 'n', l10n.t('failed'), 'TTFT p50', 'TTFT p90', 'E2E p50', l10n.t('decode tok/s'), l10n.t('throughput tok/s'), 'goodput', l10n.t('exact 1st line'), l10n.t('edit sim'), l10n.t('brackets ok'), l10n.t('card VRAM peak MiB'), l10n.t('server TTFT'), l10n.t('parses after'), l10n.t('cold TTFT'), l10n.t('load'), l10n.t('model VRAM idle / 1st token / peak MiB'), l10n.t('GPU util')]) head.append(el('th', h));
@@ -164,7 +164,7 @@ function render(state: PanelState): void {
   const profiles = el('section');
   profiles.append(el('h2', l10n.t('Profiles on your recorded traffic')));
   profiles.append(state.profiles.length ? profileTable(state.profiles) : el('p', l10n.t('No recorded completions yet: type in an editor with a profile active.')));
-  profiles.append(el('p', `${state.skippedLines ? l10n.t('{0} records stored, {1} damaged lines skipped.', state.storedRecords, state.skippedLines) : l10n.t('{0} records stored.', state.storedRecords)} ${state.recording ? l10n.t('Recording of source text is on.') : l10n.t('Recording of source text is off.')}`, 'muted'));
+  profiles.append(el('p', `${state.skippedLines ? l10n.t('{0} records stored, {1} damaged lines skipped.', state.storedRecords, state.skippedLines) : l10n.t('{0} records stored.', state.storedRecords)}${state.recording ? l10n.t(' Recording of source text is on.') : l10n.t(' Recording of source text is off.')}`, 'muted'));
 
   chart?.destroy();
   app.replaceChildren(header, live, server, profiles, comparisonSection(state.comparison), comparisonDetails(state.comparison));
