@@ -17,6 +17,8 @@ const systemPackages = [
   { pkg: 'unzip', present: () => onPath('unzip') },
   // The fleet tests run a real Prometheus that scrapes engines and a DCGM-format exporter.
   { pkg: 'prometheus', present: () => fs.existsSync('/usr/bin/prometheus') || onPath('prometheus') },
+  // The e2e screenshot of the Chinese UI renders its glyphs (without a CJK font they are boxes).
+  { pkg: 'fonts-noto-cjk', present: () => fs.existsSync('/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc') },
 ];
 
 function onPath(cmd) {

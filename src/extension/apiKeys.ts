@@ -30,7 +30,7 @@ export class ApiKeys {
       case 'key':
         return found.key;
       case 'other-origin':
-        this.once(`${name}|${found.asked}`, () => this.prompts.tell(`Completion Lab: the API key "${name}" was saved for ${found.boundTo}; it is not sent to ${found.asked} (profile "${profile.name}"). To use a key there, give this profile its own "apiKeyName" and set its key with "Completion Lab: Select model".`));
+        this.once(`${name}|${found.asked}`, () => this.prompts.tell(vscode.l10n.t('Completion Lab: the API key "{0}" was saved for {1}; it is not sent to {2} (profile "{3}"). To use a key there, give this profile its own "apiKeyName" and set its key with "Completion Lab: Select model".', name, found.boundTo, found.asked, profile.name)));
         return undefined;
       case 'unbound':
         // Saved before keys were bound: the safe choice is to ask before it goes anywhere.
@@ -45,7 +45,7 @@ export class ApiKeys {
   async set(profile: ModelProfile, key: string): Promise<void> {
     if (!key) return void (await this.secrets.delete(secretName(profile)));
     const origin = endpointOrigin(profile.endpoint);
-    if (!origin) throw new Error(`Profile "${profile.name}" has no valid http(s) endpoint ("${profile.endpoint}"), so its key could not be bound to a server. Fix the endpoint first.`);
+    if (!origin) throw new Error(vscode.l10n.t('Profile "{0}" has no valid http(s) endpoint ("{1}"), so its key could not be bound to a server. Fix the endpoint first.', profile.name, profile.endpoint));
     await this.secrets.store(secretName(profile), encodeBoundKey({ origin, key }));
   }
 
@@ -78,10 +78,10 @@ const vscodePrompts: KeyPrompts = {
   },
   async confirmBind(name, origin, profileName) {
     log().info(`API key "${name}" was saved before keys were bound to a server; asking before sending it to ${origin}.`);
-    const bind = 'Bind and send';
+    const bind = vscode.l10n.t('Bind and send');
     const pick = await vscode.window.showWarningMessage(
-      `Completion Lab: send the API key "${name}" to ${origin}?`,
-      { modal: true, detail: `This key was saved by an older version, before keys were bound to one server. Profile "${profileName}" wants it for ${origin}. If you agree, it is bound to ${origin} and never sent anywhere else; if not, it stays unused (set it again for a profile to bind it there).` },
+      vscode.l10n.t('Completion Lab: send the API key "{0}" to {1}?', name, origin),
+      { modal: true, detail: vscode.l10n.t('This key was saved by an older version, before keys were bound to one server. Profile "{0}" wants it for {1}. If you agree, it is bound to {1} and never sent anywhere else; if not, it stays unused (set it again for a profile to bind it there).', profileName, origin) },
       bind,
     );
     return pick === bind;

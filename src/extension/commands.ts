@@ -28,7 +28,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       try {
         await fn(...a);
       } catch (err) {
-        await showError(`Completion Lab: ${errorText(err)}`);
+        await showError(vscode.l10n.t('Completion Lab: {0}', errorText(err)));
       }
     });
   return [
@@ -42,32 +42,33 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     reg('completionLab.startServers', () => startServers(deps)),
     reg('completionLab.stopServers', () => {
       const n = deps.servers.stopAll();
-      void vscode.window.showInformationMessage(n ? `Completion Lab: stopped ${n} model server${n > 1 ? 's' : ''}.` : 'Completion Lab: no model server started from this window is running.');
+      void vscode.window.showInformationMessage(n ? (n > 1 ? vscode.l10n.t('Completion Lab: stopped {0} model servers.', n) : vscode.l10n.t('Completion Lab: stopped 1 model server.')) : vscode.l10n.t('Completion Lab: no model server started from this window is running.'));
     }),
     reg('completionLab.clearTraffic', async () => {
-      const pick = await vscode.window.showWarningMessage('Delete all recorded completions and traffic of Completion Lab on this machine?', { modal: true }, 'Delete');
-      if (pick !== 'Delete') return;
+      const del = vscode.l10n.t('Delete');
+      const pick = await vscode.window.showWarningMessage(vscode.l10n.t('Delete all recorded completions and traffic of Completion Lab on this machine?'), { modal: true }, del);
+      if (pick !== del) return;
       await deps.store.clear();
       deps.clearCaches();
-      void vscode.window.showInformationMessage('Completion Lab: recorded traffic cleared.');
+      void vscode.window.showInformationMessage(vscode.l10n.t('Completion Lab: recorded traffic cleared.'));
     }),
     reg('completionLab.exportData', async () => {
       const uri = await vscode.window.showSaveDialog({
-        title: 'Export Completion Lab records',
+        title: vscode.l10n.t('Export Completion Lab records'),
         filters: { 'JSON': ['json'], 'CSV': ['csv'] },
         defaultUri: vscode.Uri.file(`completion-lab-records.json`),
       });
       if (!uri) return;
       const store = deps.store;
       const n = uri.fsPath.toLowerCase().endsWith('.csv') ? await store.exportCsv(uri.fsPath) : await store.exportJson(uri.fsPath);
-      void vscode.window.showInformationMessage(`Completion Lab: exported ${n} records to ${uri.fsPath}.`);
+      void vscode.window.showInformationMessage(vscode.l10n.t('Completion Lab: exported {0} records to {1}.', n, uri.fsPath));
     }),
     // Returns the report, so tests (and other extensions) can run it with arguments and no UI.
     vscode.commands.registerCommand('completionLab.runComparison', async (args?: ComparisonArgs) => {
       try {
         return await deps.runComparison(args);
       } catch (err) {
-        await showError(`Completion Lab: comparison failed: ${errorText(err)}`);
+        await showError(vscode.l10n.t('Completion Lab: comparison failed: {0}', errorText(err)));
         return undefined;
       }
     }),
@@ -81,19 +82,19 @@ async function selectModel(deps: CommandDeps): Promise<void> {
   type Item = vscode.QuickPickItem & { action: 'use' | 'add' | 'key'; profile?: ModelProfile };
   const items: Item[] = profiles.map((p) => ({
     label: p.name,
-    description: `${p.model || '(server default)'} · ${p.template}`,
+    description: `${p.model || vscode.l10n.t('(server default)')} · ${p.template}`,
     detail: p.endpoint,
     picked: p.name === active,
     action: 'use' as const,
     profile: p,
     ...(p.name === active ? { iconPath: new vscode.ThemeIcon('check') } : {}),
   }));
-  items.push({ label: '$(add) Add a profile from a running server…', action: 'add' });
-  items.push({ label: '$(key) Set the API key of a profile…', action: 'key' });
-  const pick = await vscode.window.showQuickPick(items, { title: 'Completion Lab: model profile for inline completions' });
+  items.push({ label: vscode.l10n.t('$(add) Add a profile from a running server…'), action: 'add' });
+  items.push({ label: vscode.l10n.t('$(key) Set the API key of a profile…'), action: 'key' });
+  const pick = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Completion Lab: model profile for inline completions') });
   if (!pick) return;
   if (pick.action === 'use' && pick.profile) {
-    await useProfile(pick.profile.name, 'using');
+    await useProfile(pick.profile.name, vscode.l10n.t('using'));
   } else if (pick.action === 'add') {
     await addFromServer();
   } else {
@@ -103,22 +104,22 @@ async function selectModel(deps: CommandDeps): Promise<void> {
 
 async function addFromServer(preset?: string): Promise<void> {
   const url = preset ?? (await vscode.window.showInputBox({
-    title: 'Server URL',
+    title: vscode.l10n.t('Server URL'),
     value: 'http://127.0.0.1:8000',
-    prompt: 'Base URL of an OpenAI-compatible server (vLLM, llama.cpp, the embedded engine)',
-    validateInput: (v) => (/^https?:\/\/\S+$/.test(v) ? undefined : 'Enter a URL starting with http:// or https://'),
+    prompt: vscode.l10n.t('Base URL of an OpenAI-compatible server (vLLM, llama.cpp, the embedded engine)'),
+    validateInput: (v) => (/^https?:\/\/\S+$/.test(v) ? undefined : vscode.l10n.t('Enter a URL starting with http:// or https://')),
   }));
   if (!url) return;
   const models = await listModels(url, { timeoutMs: 5000 });
-  if (!models.length) throw new Error(`${url} serves no model.`);
+  if (!models.length) throw new Error(vscode.l10n.t('{0} serves no model.', url));
   const candidates = models.flatMap((m) => {
     const s = suggestedProfiles(url, { id: m.id, maxModelLen: m.maxModelLen });
     return s.length ? s : [{ name: m.id.split('/').pop() ?? m.id, endpoint: url, model: m.id, template: 'auto' as const }];
   });
-  const pick = await vscode.window.showQuickPick(candidates.map((c) => ({ label: c.name, description: `${c.model} · ${c.template}`, c })), { title: 'Profile to add' });
+  const pick = await vscode.window.showQuickPick(candidates.map((c) => ({ label: c.name, description: `${c.model} · ${c.template}`, c })), { title: vscode.l10n.t('Profile to add') });
   if (!pick) return;
   await upsertProfile(pick.c);
-  await useProfile(pick.c.name, 'added to your settings and selected');
+  await useProfile(pick.c.name, vscode.l10n.t('added to your settings and selected'));
 }
 
 /** Makes a profile active (in the user's settings) and says whether it applies in this workspace. */
@@ -126,8 +127,8 @@ async function useProfile(name: string, did: string): Promise<void> {
   const applies = await config.setActiveProfile(name);
   const shown = inertLinks(name);
   void vscode.window.showInformationMessage(applies
-    ? `Completion Lab: ${did} "${shown}".`
-    : `Completion Lab: ${did} "${shown}" in your settings; this workspace's confirmed settings choose "${inertLinks(config.activeProfileName())}" here.`);
+    ? vscode.l10n.t('Completion Lab: {0} "{1}".', did, shown)
+    : vscode.l10n.t('Completion Lab: {0} "{1}" in your settings; this workspace\'s confirmed settings choose "{2}" here.', did, shown, inertLinks(config.activeProfileName())));
 }
 
 /**
@@ -143,12 +144,12 @@ export async function upsertProfile(profile: ModelProfile): Promise<void> {
 }
 
 async function setApiKey(profiles: ModelProfile[], keys: ApiKeys): Promise<void> {
-  const pick = await vscode.window.showQuickPick(profiles.map((p) => ({ label: p.name, p })), { title: 'API key for which profile?' });
+  const pick = await vscode.window.showQuickPick(profiles.map((p) => ({ label: p.name, p })), { title: vscode.l10n.t('API key for which profile?') });
   if (!pick) return;
-  const key = await vscode.window.showInputBox({ title: `API key for ${pick.p.name}`, password: true, prompt: 'Kept in VS Code secret storage, sent only to this profile\'s endpoint. Empty: remove it.' });
+  const key = await vscode.window.showInputBox({ title: vscode.l10n.t('API key for {0}', pick.p.name), password: true, prompt: vscode.l10n.t('Kept in VS Code secret storage, sent only to this profile\'s endpoint. Empty: remove it.') });
   if (key === undefined) return;
   await keys.set(pick.p, key);
-  void vscode.window.showInformationMessage(`Completion Lab: API key for "${inertLinks(pick.p.name)}" ${key ? 'saved (sent only to its endpoint\'s origin)' : 'removed'}.`);
+  void vscode.window.showInformationMessage(key ? vscode.l10n.t('Completion Lab: API key for "{0}" saved (sent only to its endpoint\'s origin).', inertLinks(pick.p.name)) : vscode.l10n.t('Completion Lab: API key for "{0}" removed.', inertLinks(pick.p.name)));
 }
 
 async function startServers(deps: CommandDeps): Promise<void> {
@@ -156,25 +157,25 @@ async function startServers(deps: CommandDeps): Promise<void> {
   type Item = vscode.QuickPickItem & { profile?: ModelProfile };
   const modelPath = config.engineModelPath();
   const items: Item[] = [
-    { label: 'Embedded engine (llama.cpp)', description: modelPath || 'bundled small code model (set completionLab.engine.modelPath to use another GGUF file)', picked: true },
+    { label: vscode.l10n.t('Embedded engine (llama.cpp)'), description: modelPath || vscode.l10n.t('bundled small code model (set completionLab.engine.modelPath to use another GGUF file)'), picked: true },
     // A restricted (untrusted) workspace runs no launch commands at all.
     ...(vscode.workspace.isTrusted ? profiles.filter((p) => p.launchCommand).map((p) => ({ label: p.name, description: p.launchCommand ?? '', profile: p })) : []),
   ];
   if (!vscode.workspace.isTrusted && profiles.some((p) => p.launchCommand)) log().info('Launch commands are off in this untrusted workspace (trust it to run them).');
-  const picks = await vscode.window.showQuickPick(items, { canPickMany: true, title: 'Start which model servers? (started one after another)' });
+  const picks = await vscode.window.showQuickPick(items, { canPickMany: true, title: vscode.l10n.t('Start which model servers? (started one after another)') });
   if (!picks?.length) return;
   await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Completion Lab', cancellable: true }, async (progress, token) => {
     for (const p of picks) {
       if (token.isCancellationRequested) return;
-      progress.report({ message: `starting ${p.label}… (waiting for it to be ready)` });
+      progress.report({ message: vscode.l10n.t('starting {0}… (waiting for it to be ready)', p.label) });
       if (p.profile) {
         await deps.servers.startLaunchCommand(p.profile, token);
-        void vscode.window.showInformationMessage(inertLinks(`Completion Lab: "${p.profile.name}" is ready at ${p.profile.endpoint}.`));
+        void vscode.window.showInformationMessage(inertLinks(vscode.l10n.t('Completion Lab: "{0}" is ready at {1}.', p.profile.name, p.profile.endpoint)));
       } else {
         const s = await deps.servers.startEmbedded(modelPath, token);
         await upsertProfile({ name: 'embedded', endpoint: s.url!, model: s.model, template: 'auto' });
         await config.setActiveProfile('embedded');
-        void vscode.window.showInformationMessage(inertLinks(`Completion Lab: embedded engine ready at ${s.url} (${s.model}); profile "embedded" selected.`));
+        void vscode.window.showInformationMessage(inertLinks(vscode.l10n.t('Completion Lab: embedded engine ready at {0} ({1}); profile "embedded" selected.', s.url ?? '', s.model ?? '')));
       }
     }
   });

@@ -50,13 +50,13 @@ interface Levels {
 async function chooseLevels(args: ComparisonArgs): Promise<Levels | undefined> {
   if (args.concurrency || args.profiles) return { concurrency: args.concurrency ?? [1], ...(args.concurrencySearchMax ? { searchMax: args.concurrencySearchMax } : {}) };
   const items: (vscode.QuickPickItem & Levels)[] = [
-    { label: '1', description: 'one request at a time, as the editor sends them', concurrency: [1] },
-    { label: '1, 2', description: 'throughput and TTFT per level, scaling against 1', concurrency: [1, 2] },
-    { label: '1, 2, 4', description: 'throughput and TTFT per level, scaling against 1', concurrency: [1, 2, 4] },
-    { label: '1, 2, 4, 8', description: 'throughput and TTFT per level, scaling against 1', concurrency: [1, 2, 4, 8] },
-    { label: `1, 2, 4, … up to ${EDITOR_SEARCH_MAX}`, description: 'doubling while TTFT p90 meets the SLO: the highest concurrency within it', concurrency: [1], searchMax: EDITOR_SEARCH_MAX },
+    { label: '1', description: vscode.l10n.t('one request at a time, as the editor sends them'), concurrency: [1] },
+    { label: '1, 2', description: vscode.l10n.t('throughput and TTFT per level, scaling against 1'), concurrency: [1, 2] },
+    { label: '1, 2, 4', description: vscode.l10n.t('throughput and TTFT per level, scaling against 1'), concurrency: [1, 2, 4] },
+    { label: '1, 2, 4, 8', description: vscode.l10n.t('throughput and TTFT per level, scaling against 1'), concurrency: [1, 2, 4, 8] },
+    { label: vscode.l10n.t('1, 2, 4, … up to {0}', EDITOR_SEARCH_MAX), description: vscode.l10n.t('doubling while TTFT p90 meets the SLO: the highest concurrency within it'), concurrency: [1], searchMax: EDITOR_SEARCH_MAX },
   ];
-  const pick = await vscode.window.showQuickPick(items, { title: 'Requests in flight per profile (each level replays every case)', placeHolder: 'Concurrency levels' });
+  const pick = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Requests in flight per profile (each level replays every case)'), placeHolder: vscode.l10n.t('Concurrency levels') });
   return pick && { concurrency: pick.concurrency, ...(pick.searchMax ? { searchMax: pick.searchMax } : {}) };
 }
 
@@ -73,19 +73,20 @@ async function chooseProfiles(args: ComparisonArgs): Promise<ModelProfile[] | un
   if (args.profiles) {
     chosen = profiles.filter((p) => args.profiles!.includes(p.name));
     const missing = args.profiles.filter((n) => !chosen.some((p) => p.name === n));
-    if (missing.length) throw new Error(`No profile named ${missing.map((m) => `"${m}"`).join(', ')} in "completionLab.profiles".`);
+    if (missing.length) throw new Error(vscode.l10n.t('No profile named {0} in "completionLab.profiles".', missing.map((m) => `"${m}"`).join(', ')));
   } else {
     if (profiles.length < 2) {
-      const pick = await vscode.window.showWarningMessage('A comparison needs at least two model profiles in "completionLab.profiles" (for example the same server with two templates, or two vLLM instances).', 'Add a profile', 'Open settings');
-      if (pick === 'Add a profile') await vscode.commands.executeCommand('completionLab.selectModel');
-      if (pick === 'Open settings') await vscode.commands.executeCommand('workbench.action.openSettings', 'completionLab.profiles');
+      const [add, open] = [vscode.l10n.t('Add a profile'), vscode.l10n.t('Open settings')];
+      const pick = await vscode.window.showWarningMessage(vscode.l10n.t('A comparison needs at least two model profiles in "completionLab.profiles" (for example the same server with two templates, or two vLLM instances).'), add, open);
+      if (pick === add) await vscode.commands.executeCommand('completionLab.selectModel');
+      if (pick === open) await vscode.commands.executeCommand('workbench.action.openSettings', 'completionLab.profiles');
       return undefined;
     }
-    const picks = await vscode.window.showQuickPick(profiles.map((p) => ({ label: p.name, description: `${p.model || '(server default)'} · ${p.template}`, detail: p.endpoint, picked: true, p })), { canPickMany: true, title: 'Compare which profiles? (two or more)' });
+    const picks = await vscode.window.showQuickPick(profiles.map((p) => ({ label: p.name, description: `${p.model || vscode.l10n.t('(server default)')} · ${p.template}`, detail: p.endpoint, picked: true, p })), { canPickMany: true, title: vscode.l10n.t('Compare which profiles? (two or more)') });
     if (!picks) return undefined;
     chosen = picks.map((x) => x.p);
   }
-  if (chosen.length < 2) throw new Error('Pick at least two profiles to compare.');
+  if (chosen.length < 2) throw new Error(vscode.l10n.t('Pick at least two profiles to compare.'));
   return chosen;
 }
 
@@ -104,13 +105,13 @@ export async function runComparisonCommand(deps: ComparisonDeps, args: Compariso
     // The tokenizer runs only in the prompt worker: an estimate draws spots across the length classes.
     lineTokens: estimateLineTokens,
   });
-  if (selection.cases.length === 0) throw new Error(`Nothing to replay: ${selection.note}`);
+  if (selection.cases.length === 0) throw new Error(vscode.l10n.t('Nothing to replay: {0}', selection.note));
   log().info(`Comparison: ${chosen.map((p) => p.name).join(' vs ')} on ${selection.cases.length} cases (${selection.note}).`);
 
   const sampler = deps.sampler();
   const processVram = processVramSource();
   const report = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: 'Completion Lab: comparing models', cancellable: true },
+    { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Completion Lab: comparing models'), cancellable: true },
     async (progress, token) => {
       const controller = new AbortController();
       const sub = token.onCancellationRequested(() => controller.abort());
@@ -145,7 +146,7 @@ export async function runComparisonCommand(deps: ComparisonDeps, args: Compariso
   const base = await saveReport(report, deps.reportsDir);
   deps.onReport(toView(report, `${base}.md`));
   log().info(`Comparison ${report.cancelled ? 'cancelled, partial report' : 'done'}: ${base}.md`);
-  if (!args.profiles) await announce(report, base, `${selection.cases.length} cases × ${chosen.length} profiles`);
+  if (!args.profiles) await announce(report, base, selection.cases.length, chosen.length);
   return report;
 }
 
@@ -160,8 +161,12 @@ async function saveReport(report: ComparisonReport, dir: string): Promise<string
   return base;
 }
 
-async function announce(report: ComparisonReport, base: string, what: string): Promise<void> {
-  const pick = await vscode.window.showInformationMessage(`Completion Lab: comparison ${report.cancelled ? 'cancelled (partial report kept)' : 'done'}, ${what}.`, 'Show in panel', 'Open report');
-  if (pick === 'Show in panel') await vscode.commands.executeCommand('completionLab.showPanel');
-  if (pick === 'Open report') await vscode.window.showTextDocument(vscode.Uri.file(`${base}.md`));
+async function announce(report: ComparisonReport, base: string, cases: number, profiles: number): Promise<void> {
+  const [show, open] = [vscode.l10n.t('Show in panel'), vscode.l10n.t('Open report')];
+  const pick = await vscode.window.showInformationMessage(
+    report.cancelled ? vscode.l10n.t('Completion Lab: comparison cancelled (partial report kept), {0} cases × {1} profiles.', cases, profiles) : vscode.l10n.t('Completion Lab: comparison done, {0} cases × {1} profiles.', cases, profiles),
+    show, open,
+  );
+  if (pick === show) await vscode.commands.executeCommand('completionLab.showPanel');
+  if (pick === open) await vscode.window.showTextDocument(vscode.Uri.file(`${base}.md`));
 }

@@ -103,14 +103,14 @@ export const config = {
     const { profiles, errors } = config.profiles();
     const name = config.activeProfileName();
     if (profiles.length === 0) {
-      return { errors: [...errors, 'No model profile is configured. Add one to "completionLab.profiles" (endpoint of your vLLM server).'] };
+      return { errors: [...errors, vscode.l10n.t('No model profile is configured. Add one to "completionLab.profiles" (endpoint of your vLLM server).')] };
     }
     if (!name) return { profile: profiles[0], errors };
     const profile = profiles.find((p) => p.name === name);
     if (!profile) {
       return {
         profile: profiles[0],
-        errors: [...errors, `Active profile "${name}" is not in "completionLab.profiles"; using "${profiles[0]!.name}". Run "Completion Lab: Select model" to pick one.`],
+        errors: [...errors, vscode.l10n.t('Active profile "{0}" is not in "completionLab.profiles"; using "{1}". Run "Completion Lab: Select model" to pick one.', name, profiles[0]!.name)],
       };
     }
     return { profile, errors };

@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { config } from './config';
 import { SNOOZE_CHOICES_MIN } from './enablement';
 import type { LiveStats } from './liveStats';
+import { formatNumber, formatTime } from './locale';
 import type { Snooze } from './snooze';
 
 export const MENU_COMMAND = 'completionLab.statusMenu';
@@ -24,8 +25,8 @@ export interface ControlDeps {
   forceNext: () => void;
 }
 
-const ms = (v: number | undefined): string => (v === undefined ? '–' : `${Math.round(v)} ms`);
-const clock = (epochMs: number): string => new Date(epochMs).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+const ms = (v: number | undefined): string => (v === undefined ? '–' : `${formatNumber(v)} ms`);
+const clock = (epochMs: number): string => formatTime(epochMs, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
 
 /** The status bar menu, as data: what the quick pick shows and what each entry runs. */
 export function statusMenuEntries(deps: Pick<ControlDeps, 'snooze' | 'stats'>): MenuEntry[] {
@@ -33,22 +34,22 @@ export function statusMenuEntries(deps: Pick<ControlDeps, 'snooze' | 'stats'>): 
   const last = s.last?.timings;
   const tokS = last?.decodeTokensPerSec;
   const entries: MenuEntry[] = [{
-    label: `$(pulse) Last TTFT ${ms(last?.ttftMs)} · p50 ${ms(s.ttft(50))} · ${tokS === undefined ? '–' : tokS.toFixed(0)} tok/s`,
-    description: `over the last ${s.count} completions`,
+    label: vscode.l10n.t('$(pulse) Last TTFT {0} · p50 {1} · {2} tok/s', ms(last?.ttftMs), ms(s.ttft(50)), tokS === undefined ? '–' : formatNumber(tokS)),
+    description: vscode.l10n.t('over the last {0} completions', s.count),
   }];
   const until = deps.snooze.until;
   if (until !== undefined) {
-    entries.push({ label: '$(play) Resume inline completions', description: `snoozed until ${clock(until)}`, command: 'completionLab.toggle' });
+    entries.push({ label: vscode.l10n.t('$(play) Resume inline completions'), description: vscode.l10n.t('snoozed until {0}', clock(until)), command: 'completionLab.toggle' });
   } else if (config.enabled()) {
-    entries.push({ label: '$(circle-slash) Turn inline completions off', command: 'completionLab.toggle' });
-    for (const m of SNOOZE_CHOICES_MIN) entries.push({ label: `$(clock) Snooze for ${m} minutes`, command: 'completionLab.snooze', args: [m] });
+    entries.push({ label: vscode.l10n.t('$(circle-slash) Turn inline completions off'), command: 'completionLab.toggle' });
+    for (const m of SNOOZE_CHOICES_MIN) entries.push({ label: vscode.l10n.t('$(clock) Snooze for {0} minutes', m), command: 'completionLab.snooze', args: [m] });
   } else {
-    entries.push({ label: '$(check) Turn inline completions on', command: 'completionLab.toggle' });
+    entries.push({ label: vscode.l10n.t('$(check) Turn inline completions on'), command: 'completionLab.toggle' });
   }
   entries.push(
-    { label: '$(server) Select model…', command: 'completionLab.selectModel' },
-    { label: '$(graph) Show profiling panel', command: 'completionLab.showPanel' },
-    { label: '$(output) Show log', command: 'completionLab.showLog' },
+    { label: vscode.l10n.t('$(server) Select model…'), command: 'completionLab.selectModel' },
+    { label: vscode.l10n.t('$(graph) Show profiling panel'), command: 'completionLab.showPanel' },
+    { label: vscode.l10n.t('$(output) Show log'), command: 'completionLab.showLog' },
   );
   return entries;
 }
@@ -67,7 +68,7 @@ export function registerControls(deps: ControlDeps): vscode.Disposable[] {
     vscode.commands.registerCommand('completionLab.snooze', async (minutes?: unknown) => {
       let m = typeof minutes === 'number' && Number.isFinite(minutes) && minutes > 0 ? minutes : undefined;
       if (m === undefined) {
-        const pick = await vscode.window.showQuickPick(SNOOZE_CHOICES_MIN.map((c) => ({ label: `${c} minutes`, m: c })), { title: 'Completion Lab: no inline completions for…' });
+        const pick = await vscode.window.showQuickPick(SNOOZE_CHOICES_MIN.map((c) => ({ label: vscode.l10n.t('{0} minutes', c), m: c })), { title: vscode.l10n.t('Completion Lab: no inline completions for…') });
         if (!pick) return undefined;
         m = pick.m;
       }

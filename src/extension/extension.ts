@@ -12,6 +12,7 @@ import { config, onSettingsChange } from './config';
 import { registerControls } from './controls';
 import { toDisposable } from './dispose';
 import { enablement } from './enablement';
+import { useDisplayLanguage } from './locale';
 import { GpuWatch } from './gpuWatch';
 import { LiveStats } from './liveStats';
 import { errorText, log } from './log';
@@ -28,6 +29,8 @@ import { StatusBar } from './statusBar';
 import { WorkspaceSettingsGate } from './workspaceSettingsGate';
 
 export function activate(context: vscode.ExtensionContext): CompletionLabApi | undefined {
+  // First: the status bar's first text is already in the display language.
+  useDisplayLanguage(vscode.env.language, vscode.l10n.bundle);
   const timing = new HostTiming();
   context.subscriptions.push(timing);
   try {
@@ -35,9 +38,10 @@ export function activate(context: vscode.ExtensionContext): CompletionLabApi | u
     timing.activated();
     return api;
   } catch (err) {
-    const msg = `Completion Lab failed to start: ${errorText(err)}`;
+    const msg = vscode.l10n.t('Completion Lab failed to start: {0}', errorText(err));
     log().error(err instanceof Error ? (err.stack ?? msg) : msg);
-    void vscode.window.showErrorMessage(msg, 'Open log').then((p) => p && log().show());
+    const open = vscode.l10n.t('Open log');
+    void vscode.window.showErrorMessage(msg, open).then((p) => p && log().show());
     return undefined;
   }
 }

@@ -88,7 +88,7 @@ export class GpuWatch extends Disposable {
     }
     this.stats.setGpuSource({ kind: 'local' });
     this.current.value = tool === 'none' ? undefined : new SamplerUnit(new GpuSampler({ intervalMs: config.gpuPollMs(), tool }), this, tool, endpoint);
-    if (tool === 'none') this.stats.setGpu(undefined, { kind: 'stopped', message: 'GPU polling is off (completionLab.gpu.tool: none).' });
+    if (tool === 'none') this.stats.setGpu(undefined, { kind: 'stopped', message: vscode.l10n.t('GPU polling is off (completionLab.gpu.tool: none).') });
   }
 
   /** For a comparison, which holds it for its whole run. */

@@ -42,6 +42,7 @@ export function errorText(err: unknown): string {
 /** An error the user asked about: names what failed, offers the log. Links in it (from a server's or a setting's text) stay inert. */
 export async function showError(message: string): Promise<void> {
   log().error(message);
-  const pick = await vscode.window.showErrorMessage(inertLinks(message), 'Open log');
-  if (pick === 'Open log') log().show(true);
+  const open = vscode.l10n.t('Open log');
+  const pick = await vscode.window.showErrorMessage(inertLinks(message), open);
+  if (pick === open) log().show(true);
 }

@@ -109,8 +109,10 @@ function html(webview: vscode.Webview, extensionUri: vscode.Uri): string {
     `font-src ${webview.cspSource}`,
     `script-src 'nonce-${nonce}'`,
   ].join('; ');
+  // The panel's strings come from the same bundle as the host's (data, not a script: the CSP allows no inline code).
+  const bundle = JSON.stringify(vscode.l10n.bundle ?? {}).replace(/</g, '\\u003c');
   return `<!DOCTYPE html>
-<html lang="en">
+<html lang="${vscode.env.language.replace(/[^\w-]/g, '')}">
 <head>
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
@@ -119,7 +121,8 @@ function html(webview: vscode.Webview, extensionUri: vscode.Uri): string {
 <title>Completion Lab</title>
 </head>
 <body>
-<main id="app"><p>Loading…</p></main>
+<script type="application/json" id="l10n-bundle">${bundle}</script>
+<main id="app"><p>${vscode.l10n.t('Loading…')}</p></main>
 <script nonce="${nonce}" src="${script.toString()}"></script>
 </body>
 </html>`;

@@ -1,6 +1,7 @@
 // What the panel shows, owned in one place: a snapshot of the store (re-read rarely: reading
 // 50 MB on every update would load the host while the user types), the records added
 // since, and the latest comparison. The panel asks it for its state; it never holds the store.
+import * as l10n from '@vscode/l10n';
 import type { RecordStore } from '../core/store/recordStore';
 import type { CompletionRecord } from '../core/store/record';
 import { DEFAULT_TTFT_SLO_MS, summarize } from '../core/stats/summarize';
@@ -72,7 +73,7 @@ export class PanelModel {
       profiles: summarize(read.records, { ttftSloMs: DEFAULT_TTFT_SLO_MS }),
       gpus: stats.gpu?.gpus ?? [],
       replicas: stats.gpuSource.kind === 'prometheus' ? stats.fleet : undefined,
-      gpuState: stats.gpuState.kind === 'no-gpu-tool' ? 'no GPU tool on this machine (nvidia-smi, amd-smi, rocm-smi)' : stats.gpuState.kind,
+      gpuState: stats.gpuState.kind === 'no-gpu-tool' ? l10n.t('no GPU tool on this machine (nvidia-smi, amd-smi, rocm-smi)') : stats.gpuState.kind,
       recording: config.recording(),
       storedRecords: read.records.length,
       skippedLines: read.skippedLines,

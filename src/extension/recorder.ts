@@ -38,6 +38,6 @@ export class Recorder {
 export function openRecordStore(storage: string): RecordStore {
   return new RecordStore({
     dir: path.join(storage, 'records'), maxBytes: config.storeMaxBytes(), enabled: true, recordSource: config.recording(),
-    onProblem: (message) => { log().warn(message); void vscode.window.showWarningMessage(`Completion Lab: ${message}`); },
+    onProblem: (message) => { log().warn(message); void vscode.window.showWarningMessage(vscode.l10n.t('Completion Lab: {0}', message)); },
   });
 }

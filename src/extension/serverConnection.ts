@@ -1,6 +1,7 @@
 // What the active profile's server serves (model id, max_model_len), and whether it is
 // reachable. Failures back off (1 s doubling to 30 s): while backing off the provider
 // answers empty at once, so typing never waits on a dead server and no toast storm starts.
+import * as l10n from '@vscode/l10n';
 import { listModels, pickServedModel } from '../core/client/models';
 import { ClientError } from '../core/client/errors';
 import { resolveFor, type ResolvedProfile } from '../core/pipeline/completeAt';
@@ -54,7 +55,7 @@ export class ServerConnection {
       try {
         served = pickServedModel(models, p.model, p.endpoint, `"model" in profile "${p.name}"`);
       } catch (err) {
-        this.fail(`Profile "${p.name}": ${errorText(err)}`, 'error');
+        this.fail(l10n.t('Profile "{0}": {1}', p.name, errorText(err)), 'error');
         return undefined;
       }
       const { effective } = (this.info = { profile: p, ...resolveFor(p, served) });
@@ -86,7 +87,7 @@ export class ServerConnection {
       this.fail(errorText(err), 'unreachable');
     } else if (!(err instanceof ClientError)) {
       // Not an answer from the server (secret storage, a bug): back off and log once per streak.
-      this.fail(`Completions paused: ${errorText(err)}`, 'error');
+      this.fail(l10n.t('Completions paused: {0}', errorText(err)), 'error');
     } else {
       log().warn(`Completion failed: ${errorText(err)}`);
       if (err instanceof ClientError && err.kind === 'unknown-model') this.info = undefined;

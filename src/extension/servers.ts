@@ -59,9 +59,9 @@ export class ServerManager extends Disposable {
         this.stop(server);
         reject(new Error(`${why}${stderr.length ? `\n${stderr.slice(-5).join('\n')}` : ''}`));
       };
-      token?.onCancellationRequested(() => fail('Cancelled.'));
-      const onError = (e: Error) => fail(`Could not start the embedded engine: ${e.message}`);
-      const onEarlyExit = (code: number | null) => fail(`The embedded engine exited (code ${code}) before it was ready.`);
+      token?.onCancellationRequested(() => fail(vscode.l10n.t('Cancelled.')));
+      const onError = (e: Error) => fail(vscode.l10n.t('Could not start the embedded engine: {0}', e.message));
+      const onEarlyExit = (code: number | null) => fail(vscode.l10n.t('The embedded engine exited (code {0}) before it was ready.', String(code)));
       child.once('error', onError);
       child.once('exit', onEarlyExit);
       lines.once('line', (l) => {
@@ -75,7 +75,7 @@ export class ServerManager extends Disposable {
           child.once('exit', (code) => log().warn(`The embedded engine exited (code ${code}).`));
           resolve(server);
         } catch {
-          fail(`The embedded engine printed an unexpected line: ${l}`);
+          fail(vscode.l10n.t('The embedded engine printed an unexpected line: {0}', l));
         }
       });
     });
@@ -96,9 +96,9 @@ export class ServerManager extends Disposable {
     while (Date.now() < deadline) {
       if (token?.isCancellationRequested) {
         this.stop(server);
-        throw new Error('Cancelled.');
+        throw new Error(vscode.l10n.t('Cancelled.'));
       }
-      if (exited !== undefined) throw new Error(`"${command}" exited with code ${exited} before the server was ready. See the log for its output.`);
+      if (exited !== undefined) throw new Error(vscode.l10n.t('"{0}" exited with code {1} before the server was ready. See the log for its output.', command, String(exited)));
       // Connection refused while the model loads is expected: keep polling.
       const probe = await probeServer(root, { timeoutMs: 2000, starting: true });
       if (probe.health === 'ok') return server;
@@ -106,7 +106,7 @@ export class ServerManager extends Disposable {
       await new Promise((r) => setTimeout(r, HEALTH_POLL_MS));
     }
     this.stop(server);
-    throw new Error(`"${command}" did not answer ${root}/health within ${Math.round(timeoutMs / 60000)} min.`);
+    throw new Error(vscode.l10n.t('"{0}" did not answer {1}/health within {2} min.', command, root, Math.round(timeoutMs / 60000)));
   }
 
   stop(server: RunningServer): void {

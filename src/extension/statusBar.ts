@@ -57,7 +57,7 @@ export class StatusBar extends Disposable {
     const until = this.inputs.snoozedUntil();
     if (until !== undefined) return { kind: 'off', until };
     const profile = this.inputs.profileName();
-    if (!profile) return { kind: 'no-profile', message: this.inputs.profileProblem() ?? 'No model profile.' };
+    if (!profile) return { kind: 'no-profile', message: this.inputs.profileProblem() ?? vscode.l10n.t('No model profile.') };
     const s = this.stats;
     if (s.server.kind === 'unreachable') {
       return { kind: 'unreachable', endpoint: s.server.endpoint ?? '', message: s.server.message ?? '' };

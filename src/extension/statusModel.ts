@@ -1,11 +1,13 @@
 // The status bar as a small state union and one render function (rust-analyzer's ctx.ts
 // pattern). Pure: no vscode import, so the text the user reads is unit-tested.
-import type { CompletionRecord } from '../core/store/record';
+import * as l10n from '@vscode/l10n';
+import type { CompletionRecord, Outcome } from '../core/store/record';
 import type { GpuReading, GpuSample, SamplerState } from '../core/gpu/types';
 import { escapeMarkdown as esc } from '../core/trust/markdown';
 import type { ReplicasView } from '../protocol';
 import { replicaTable, TOTALS_NOTE } from '../replicaTable';
 import type { GpuSource, ServerView } from './liveStats';
+import { formatNumber, formatTime } from './locale';
 
 /** The only commands the tooltip's markdown may run (its isTrusted.enabledCommands). */
 export const TOOLTIP_COMMANDS: readonly string[] = ['completionLab.showPanel', 'completionLab.selectModel', 'completionLab.showLog', 'completionLab.startServers', 'completionLab.toggle'];
@@ -45,9 +47,9 @@ export interface StatusView {
   severity: 'normal' | 'warning' | 'error';
 }
 
-const ms = (v: number | undefined): string => (v === undefined ? '–' : v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${Math.round(v)} ms`);
-const num = (v: number | undefined | null, digits = 0): string => (v === undefined || v === null ? '–' : v.toFixed(digits));
-const gib = (mib: number | null | undefined): string => (mib === null || mib === undefined ? '–' : (mib / 1024).toFixed(1));
+const ms = (v: number | undefined): string => (v === undefined ? '–' : v >= 1000 ? `${formatNumber(v / 1000, 2)} s` : `${formatNumber(v)} ms`);
+const num = (v: number | undefined | null, digits = 0): string => (v === undefined || v === null ? '–' : formatNumber(v, digits));
+const gib = (mib: number | null | undefined): string => (mib === null || mib === undefined ? '–' : formatNumber(mib / 1024, 1));
 
 /** The GPU that serves: the one holding the server's process if known, else the first. */
 export function servingGpuReading(sample: GpuSample | undefined, index: number | undefined): GpuReading | undefined {
@@ -55,24 +57,24 @@ export function servingGpuReading(sample: GpuSample | undefined, index: number |
 }
 
 function gpuSourceText(source: GpuSource | undefined, state: SamplerState): string {
-  if (source?.kind === 'prometheus') return `GPU via Prometheus at ${esc(source.url)}`;
-  return `GPU via ${state.tool ?? 'this machine\'s GPU tool'}`;
+  if (source?.kind === 'prometheus') return l10n.t('GPU via Prometheus at {0}', esc(source.url));
+  return l10n.t('GPU via {0}', state.tool ?? l10n.t('this machine\'s GPU tool'));
 }
 
 export function renderStatus(state: StatusState): StatusView {
   switch (state.kind) {
     case 'off':
       if (state.until !== undefined) {
-        const at = new Date(state.until).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
-        return { text: `$(clock) Completion Lab: snoozed until ${at}`, tooltip: `Inline completions are snoozed until ${at}.\n\n[Resume now](command:completionLab.toggle)`, severity: 'normal' };
+        const at = formatTime(state.until, { hour: '2-digit', minute: '2-digit' });
+        return { text: l10n.t('$(clock) Completion Lab: snoozed until {0}', at), tooltip: `${l10n.t('Inline completions are snoozed until {0}.', at)}\n\n[${l10n.t('Resume now')}](command:completionLab.toggle)`, severity: 'normal' };
       }
-      return { text: '$(circle-slash) Completion Lab: off', tooltip: 'Inline completions are off (`completionLab.enabled`).\n\n[Turn on](command:completionLab.toggle)', severity: 'normal' };
+      return { text: l10n.t('$(circle-slash) Completion Lab: off'), tooltip: `${l10n.t('Inline completions are off (`completionLab.enabled`).')}\n\n[${l10n.t('Turn on')}](command:completionLab.toggle)`, severity: 'normal' };
     case 'no-profile':
-      return { text: '$(warning) Completion Lab: no model', tooltip: `${esc(state.message)}\n\n[Select model](command:completionLab.selectModel) · [Open log](command:completionLab.showLog)`, severity: 'warning' };
+      return { text: l10n.t('$(warning) Completion Lab: no model'), tooltip: `${esc(state.message)}\n\n[${l10n.t('Select model')}](command:completionLab.selectModel) · [${l10n.t('Open log')}](command:completionLab.showLog)`, severity: 'warning' };
     case 'unreachable':
       return {
-        text: '$(debug-disconnect) Completion Lab: server unreachable',
-        tooltip: `**Server unreachable**: ${esc(state.endpoint)}\n\n${esc(state.message)}\n\n[Start model servers](command:completionLab.startServers) · [Select model](command:completionLab.selectModel) · [Open log](command:completionLab.showLog)`,
+        text: l10n.t('$(debug-disconnect) Completion Lab: server unreachable'),
+        tooltip: `**${l10n.t('Server unreachable')}**: ${esc(state.endpoint)}\n\n${esc(state.message)}\n\n[${l10n.t('Start model servers')}](command:completionLab.startServers) · [${l10n.t('Select model')}](command:completionLab.selectModel) · [${l10n.t('Open log')}](command:completionLab.showLog)`,
         severity: 'error',
       };
     case 'degraded':
@@ -88,37 +90,37 @@ export function renderStatus(state: StatusState): StatusView {
       if (vram.used !== undefined && vram.used !== null && vram.total !== undefined && vram.total !== null) parts.push(`VRAM ${gib(vram.used)}/${gib(vram.total)} GiB`);
       const lines: string[] = [];
       if (state.kind === 'degraded') lines.push(`$(warning) ${esc(state.message)}`, '');
-      lines.push(`**Completion Lab**: profile *${esc(f.profile)}*${f.model ? `, model ${esc(f.model)}` : ''}`, '');
+      lines.push(`**Completion Lab**: ${f.model ? l10n.t('profile *{0}*, model {1}', esc(f.profile), esc(f.model)) : l10n.t('profile *{0}*', esc(f.profile))}`, '');
       if (last) {
         lines.push(
-          '| last completion | |', '| --- | --- |',
+          `| ${l10n.t('last completion')} | |`, '| --- | --- |',
           `| TTFT | ${ms(last.timings?.ttftMs)} |`,
-          `| end to end | ${ms(last.timings?.e2eMs)} |`,
-          `| time per output token | ${ms(last.timings?.tpotMs)} |`,
-          `| decode speed | ${num(last.timings?.decodeTokensPerSec, 1)} tok/s |`,
-          `| tokens in / out | ${num(last.promptTokens)} / ${num(last.timings?.outputTokens)} |`,
-          `| keystroke → request | ${ms(last.keystrokeToRequestMs)} (wait ${ms(last.debounceMs)}) |`,
-          `| keystroke → ghost text | ${ms(last.keystrokeToShownMs)} |`,
-          `| outcome | ${esc(last.outcome)} |`, '',
+          `| ${l10n.t('end to end')} | ${ms(last.timings?.e2eMs)} |`,
+          `| ${l10n.t('time per output token')} | ${ms(last.timings?.tpotMs)} |`,
+          `| ${l10n.t('decode speed')} | ${num(last.timings?.decodeTokensPerSec, 1)} tok/s |`,
+          `| ${l10n.t('tokens in / out')} | ${num(last.promptTokens)} / ${num(last.timings?.outputTokens)} |`,
+          `| ${l10n.t('keystroke → request')} | ${l10n.t('{0} (wait {1})', ms(last.keystrokeToRequestMs), ms(last.debounceMs))} |`,
+          `| ${l10n.t('keystroke → ghost text')} | ${ms(last.keystrokeToShownMs)} |`,
+          `| ${l10n.t('outcome')} | ${esc(outcomeText(last.outcome))} |`, '',
         );
       } else {
-        lines.push('No completion yet.', '');
+        lines.push(l10n.t('No completion yet.'), '');
       }
-      lines.push(`TTFT over the last ${f.count}: p50 ${ms(f.p50)}, p90 ${ms(f.p90)} (client)`);
-      if (f.shownP50 !== undefined) lines.push('', `Keystroke → ghost text: p50 ${ms(f.shownP50)}`);
+      lines.push(l10n.t('TTFT over the last {0}: p50 {1}, p90 {2} (client)', f.count, ms(f.p50), ms(f.p90)));
+      if (f.shownP50 !== undefined) lines.push('', l10n.t('Keystroke → ghost text: p50 {0}', ms(f.shownP50)));
       const m = f.server.metrics;
       if (m) {
-        lines.push('', `Server (/metrics): TTFT mean ${ms(m.ttftMeanMs)}, ${num(m.genTokensPerSec, 1)} tok/s generated, KV cache ${num(m.kvCacheUsagePct, 1)} %, running ${num(m.running)}, waiting ${num(m.waiting)}`);
+        lines.push('', l10n.t('Server (/metrics): TTFT mean {0}, {1} tok/s generated, KV cache {2} %, running {3}, waiting {4}', ms(m.ttftMeanMs), num(m.genTokensPerSec, 1), num(m.kvCacheUsagePct, 1), num(m.running), num(m.waiting)));
       }
       if (fleet) {
         lines.push('', ...fleetLines(fleet));
       } else if (gpu) {
-        lines.push('', `GPU ${gpu.index} ${esc(gpu.name ?? '')}: util ${num(gpu.utilGpuPct)} %, VRAM ${gib(gpu.memUsedMiB)}/${gib(gpu.memTotalMiB)} GiB, ${num(gpu.powerW)} W, ${num(gpu.tempC)} °C`);
+        lines.push('', l10n.t('GPU {0} {1}: util {2} %, VRAM {3}/{4} GiB, {5} W, {6} °C', gpu.index, esc(gpu.name ?? ''), num(gpu.utilGpuPct), gib(gpu.memUsedMiB), gib(gpu.memTotalMiB), num(gpu.powerW), num(gpu.tempC)));
       } else {
-        lines.push('', `GPU: ${gpuStateText(f.gpuState)}`);
+        lines.push('', l10n.t('GPU: {0}', gpuStateText(f.gpuState)));
       }
       lines.push(`(${gpuSourceText(f.gpuSource, f.gpuState)})`);
-      lines.push('', '[Show profiling panel](command:completionLab.showPanel) · [Select model](command:completionLab.selectModel) · [Open log](command:completionLab.showLog)');
+      lines.push('', `[${l10n.t('Show profiling panel')}](command:completionLab.showPanel) · [${l10n.t('Select model')}](command:completionLab.selectModel) · [${l10n.t('Open log')}](command:completionLab.showLog)`);
       return { text: parts.join(' · '), tooltip: lines.join('\n'), severity: state.kind === 'degraded' ? 'warning' : 'normal' };
     }
   }
@@ -140,11 +142,27 @@ function fleetLines(fleet: ReplicasView): string[] {
 function gpuStateText(s: SamplerState): string {
   switch (s.kind) {
     case 'no-gpu-tool':
-      return 'no data (no nvidia-smi, amd-smi or rocm-smi on this machine)';
+      return l10n.t('no data (no nvidia-smi, amd-smi or rocm-smi on this machine)');
     case 'restarting':
     case 'failed':
-      return `no data (${esc(s.message ?? s.kind)})`;
+      return l10n.t('no data ({0})', esc(s.message ?? s.kind));
     default:
-      return 'no data yet';
+      return l10n.t('no data yet');
   }
+}
+
+/** A record's outcome in the user's words (the record keeps the English id). */
+function outcomeText(o: Outcome): string {
+  const words: Record<Outcome, string> = {
+    pending: l10n.t('pending'),
+    shown: l10n.t('shown'),
+    accepted: l10n.t('accepted'),
+    partial: l10n.t('partially accepted'),
+    rejected: l10n.t('rejected'),
+    superseded: l10n.t('superseded'),
+    cancelled: l10n.t('cancelled'),
+    empty: l10n.t('empty'),
+    failed: l10n.t('failed'),
+  };
+  return words[o];
 }

@@ -35,21 +35,21 @@ export class WorkspaceSettingsGate extends Disposable {
     }
     log().warn(`This workspace's settings ask for the following; until you confirm them ("Completion Lab: Review this workspace's settings"), your own settings apply.\n  ${what.join('\n  ')}`);
     void vscode.window
-      .showWarningMessage("Completion Lab: this workspace's settings name model servers or commands. Your own settings are used until you review and confirm them.", 'Review…')
-      .then((pick) => pick && this.review());
+      .showWarningMessage(vscode.l10n.t("Completion Lab: this workspace's settings name model servers or commands. Your own settings are used until you review and confirm them."), vscode.l10n.t('Review…'))
+      .then((pick) => (pick ? this.review() : undefined));
     return d;
   }
 
   /** The modal: exactly what the workspace asks for, and the one button that allows it. */
   async review(): Promise<void> {
     const d = config.trust();
-    if (d.kind === 'user-only') return void vscode.window.showInformationMessage('Completion Lab: this workspace sets no model servers or commands; your own settings apply.');
-    if (d.kind === 'confirmed') return void vscode.window.showInformationMessage("Completion Lab: this workspace's settings are already confirmed. Any change to them asks again.");
-    if (d.why === 'untrusted') return void vscode.window.showWarningMessage('Completion Lab: trust this workspace first (Workspaces: Manage Workspace Trust); until then its model servers and commands are not used.');
-    const use = 'Use these settings';
+    if (d.kind === 'user-only') return void vscode.window.showInformationMessage(vscode.l10n.t('Completion Lab: this workspace sets no model servers or commands; your own settings apply.'));
+    if (d.kind === 'confirmed') return void vscode.window.showInformationMessage(vscode.l10n.t("Completion Lab: this workspace's settings are already confirmed. Any change to them asks again."));
+    if (d.why === 'untrusted') return void vscode.window.showWarningMessage(vscode.l10n.t('Completion Lab: trust this workspace first (Workspaces: Manage Workspace Trust); until then its model servers and commands are not used.'));
+    const use = vscode.l10n.t('Use these settings');
     const pick = await vscode.window.showWarningMessage(
-      "Completion Lab: use this workspace's model settings?",
-      { modal: true, detail: `The repository's settings ask for:\n\n${describeAsk(d.ask).join('\n')}\n\nYour code around the cursor goes to these servers on every completion. Only confirm servers and commands you know.` },
+      vscode.l10n.t("Completion Lab: use this workspace's model settings?"),
+      { modal: true, detail: vscode.l10n.t("The repository's settings ask for:\n\n{0}\n\nYour code around the cursor goes to these servers on every completion. Only confirm servers and commands you know.", describeAsk(d.ask).join('\n')) },
       use,
     );
     if (pick !== use) return;

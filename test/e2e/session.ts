@@ -42,11 +42,19 @@ async function installVsix(h: Harness, kind: PackageKind, extensionsDir: string)
   return dir;
 }
 
-/**
- * `settings`: the extension's settings instead of the harness's engine and profiles (the
- * suite runs its own servers), merged over the quiet workbench settings.
- */
-export async function startSession(kind: PackageKind = 'universal', opts: { settings?: Record<string, unknown> } = {}): Promise<Session> {
+export interface SessionOptions {
+  /** VS Code's display language from the start (see setDisplayLanguage); unset: English. */
+  locale?: string;
+  /** false: no model server at all (the universal package then shows "server unreachable"). */
+  engine?: boolean;
+  /**
+   * The extension's settings instead of the harness's engine and profiles (the suite runs
+   * its own servers), merged over the quiet workbench settings.
+   */
+  settings?: Record<string, unknown>;
+}
+
+export async function startSession(kind: PackageKind = 'universal', opts: SessionOptions = {}): Promise<Session> {
   const h = await loadHarness();
   h.killGroupsOnExit();
   const stops: (() => Promise<void> | void)[] = [];
@@ -55,7 +63,7 @@ export async function startSession(kind: PackageKind = 'universal', opts: { sett
   };
   try {
     let settings = h.quietSettings(opts.settings);
-    if (kind === 'universal' && !opts.settings) {
+    if (kind === 'universal' && !opts.settings && opts.engine !== false) {
       const engine = await h.startEngine();
       stops.push(() => engine.stop());
       settings = h.completionSettings(engine.url);
@@ -65,7 +73,9 @@ export async function startSession(kind: PackageKind = 'universal', opts: { sett
     const extensionsDir = path.join(dir, 'exts');
     fs.mkdirSync(extensionsDir, { recursive: true });
     const extensionDir = await installVsix(h, kind, extensionsDir);
-    const server = await h.startCodeServer({ workspace, userDataDir: path.join(dir, 'user-data'), extensionsDir });
+    const userDataDir = path.join(dir, 'user-data');
+    if (opts.locale) setDisplayLanguage(userDataDir, opts.locale);
+    const server = await h.startCodeServer({ workspace, userDataDir, extensionsDir });
     stops.push(() => server.stop());
     const browser = await h.launchBrowser();
     stops.push(() => browser.close());
@@ -79,6 +89,22 @@ export async function startSession(kind: PackageKind = 'universal', opts: { sett
     await stop();
     throw err;
   }
+}
+
+/**
+ * VS Code's display language, set before code-server starts as "Configure Display Language"
+ * sets it: `locale` in argv.json. VS Code applies a locale only where a language pack for it
+ * is installed, and none can be downloaded here, so an empty pack is registered in
+ * languagepacks.json (VS Code's list of installed packs): VS Code's own UI stays English,
+ * while the extension's package.nls.<locale>.json and l10n bundle apply as for a user.
+ */
+function setDisplayLanguage(userDataDir: string, locale: string): void {
+  const translations = path.join(userDataDir, `empty-language-pack.${locale}.json`);
+  fs.writeFileSync(translations, JSON.stringify({ version: '1.0.0', contents: {} }));
+  const pack = { hash: `empty-${locale}`, extensions: [{ extensionIdentifier: { id: 'completion-lab-tests.empty-language-pack' }, version: '0.0.0' }], translations: { vscode: translations }, label: locale };
+  fs.mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
+  fs.writeFileSync(path.join(userDataDir, 'languagepacks.json'), JSON.stringify({ [locale]: pack }));
+  fs.writeFileSync(path.join(userDataDir, 'User', 'argv.json'), JSON.stringify({ locale }));
 }
 
 /** Runs a command from the command palette (F1), waiting for its row before Enter. */

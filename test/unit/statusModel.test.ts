@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseGpuCsv } from '../../src/core/gpu/nvidiaSmi';
 import type { CompletionRecord } from '../../src/core/store/record';
+import { useDisplayLanguage } from '../../src/extension/locale';
 import { renderStatus, servingGpuReading } from '../../src/extension/statusModel';
 import { nvidiaFixtures as fixtures } from '../support/replay-nvidia-smi';
 
@@ -52,5 +53,29 @@ describe('status bar text', () => {
     const view = renderStatus({ kind: 'serving', base: { profile: 'p', count: 0, gpuState: { kind: 'no-gpu-tool' }, server: { kind: 'ok' } } });
     assert.doesNotMatch(view.text, /VRAM/);
     assert.match(view.tooltip, /no nvidia-smi, amd-smi or rocm-smi/);
+  });
+});
+
+describe('status bar in the display language', () => {
+  const zh = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', '..', 'l10n', 'bundle.l10n.zh-cn.json'), 'utf8')) as Record<string, string>;
+  afterEach(() => useDisplayLanguage('en', {}));
+
+  it('reads in Chinese with the zh-cn bundle, with the clock in the Chinese format', () => {
+    useDisplayLanguage('zh-cn', zh);
+    const until = new Date(2026, 0, 1, 15, 5).getTime();
+    const snoozed = renderStatus({ kind: 'off', until });
+    assert.equal(snoozed.text, '$(clock) Completion Lab：已暂停至 15:05');
+    assert.match(snoozed.tooltip, /\[立即恢复\]\(command:completionLab\.toggle\)/, 'the command link survives translation');
+    const serving = renderStatus({ kind: 'serving', base: { profile: 'p', count: 3, last: record({ outcome: 'accepted', timings: { ttftMs: 42, decodeTokensPerSec: 181.2 } }), gpuState: { kind: 'no-gpu-tool' }, server: { kind: 'ok' } } });
+    assert.match(serving.tooltip, /\| 解码速度 \| 181\.2 tok\/s \|/);
+    assert.match(serving.tooltip, /\| 结果 \| 已接受 \|/);
+    assert.match(serving.tooltip, /无数据（本机没有 nvidia-smi/);
+  });
+
+  it('formats numbers for the display language (German decimal comma)', () => {
+    useDisplayLanguage('de', undefined);
+    const view = renderStatus({ kind: 'serving', base: { profile: 'p', count: 1, last: record({ timings: { ttftMs: 1250, decodeTokensPerSec: 181.2 } }), gpuState: { kind: 'running' }, server: { kind: 'ok' } } });
+    assert.match(view.text, /TTFT 1,25 s/);
+    assert.match(view.tooltip, /\| decode speed \| 181,2 tok\/s \|/);
   });
 });

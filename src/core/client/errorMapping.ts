@@ -1,5 +1,6 @@
 // Turns what went wrong on the wire (socket errors, HTTP error bodies in vLLM's two
 // shapes, error events inside a stream) into ClientErrors whose messages say what to do.
+import * as l10n from '@vscode/l10n';
 import { ClientError } from './errors';
 
 const UNREACHABLE_CODES = new Set(['ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'EAI_AGAIN']);
@@ -10,23 +11,20 @@ export function fromSocketError(err: NodeJS.ErrnoException, where: string): Clie
   if (err.code === 'ECONNREFUSED') {
     return new ClientError(
       'connection-refused',
-      `Cannot connect to ${where}: connection refused. Is the server running? ` +
-        `Start it (vllm serve … / completion-lab serve) or fix the profile's endpoint.`,
+      l10n.t("Cannot connect to {0}: connection refused. Is the server running? Start it (vllm serve … / completion-lab serve) or fix the profile's endpoint.", where),
       details,
     );
   }
   if (err.code && UNREACHABLE_CODES.has(err.code)) {
     return new ClientError(
       'unreachable',
-      `Cannot reach ${where} (${err.code}). Check the host name and your network or SSH tunnel, ` +
-        `or fix the profile's endpoint.`,
+      l10n.t("Cannot reach {0} ({1}). Check the host name and your network or SSH tunnel, or fix the profile's endpoint.", where, err.code),
       details,
     );
   }
   return new ClientError(
     'unreachable',
-    `Request to ${where} failed before a response: ${err.code ?? ''} ${err.message}`.replace(/\s+/g, ' ').trim() +
-      '. Check that the server is up and reachable.',
+    l10n.t('Request to {0} failed before a response: {1}. Check that the server is up and reachable.', where, `${err.code ?? ''} ${err.message}`.replace(/\s+/g, ' ').trim()),
     details,
   );
 }
@@ -77,28 +75,27 @@ export function fromHttpError(status: number, body: string, where: string, model
   if (status === 400 && (info.param === 'input_tokens' || /maximum context length/i.test(info.message))) {
     return new ClientError(
       'prompt-too-long',
-      `The prompt is too long for the model${said}. Lower the context token budget or max tokens, ` +
-        `or serve the model with a larger --max-model-len.`,
+      l10n.t('The prompt is too long for the model{0}. Lower the context token budget or max tokens, or serve the model with a larger --max-model-len.', said),
       details,
     );
   }
   if (status === 404) {
     return new ClientError(
       'unknown-model',
-      `${where} does not serve ${model ? `model "${model}"` : 'this model'} (HTTP 404${said}). ` +
-        `Pick a served model name (GET /v1/models lists them) or fix the profile's endpoint.`,
+      model
+        ? l10n.t('{0} does not serve model "{1}" (HTTP 404{2}). Pick a served model name (GET /v1/models lists them) or fix the profile\'s endpoint.', where, model, said)
+        : l10n.t('{0} does not serve this model (HTTP 404{1}). Pick a served model name (GET /v1/models lists them) or fix the profile\'s endpoint.', where, said),
       details,
     );
   }
   if (status === 401 || status === 403) {
     return new ClientError(
       'unauthorized',
-      `${where} refused the request (HTTP ${status}${said}). Set the profile's API key ` +
-        `(the server's --api-key) with 'Completion Lab: Select model'.`,
+      l10n.t("{0} refused the request (HTTP {1}{2}). Set the profile's API key (the server's --api-key) with 'Completion Lab: Select model'.", where, status, said),
       details,
     );
   }
-  return new ClientError('http', `${where} answered HTTP ${status}${said || ' with no message'}.`, details);
+  return new ClientError('http', said ? l10n.t('{0} answered HTTP {1}{2}.', where, status, said) : l10n.t('{0} answered HTTP {1} with no message.', where, status), details);
 }
 
 function snippet(text: string): string {
