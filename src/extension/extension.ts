@@ -19,7 +19,7 @@ import { OutcomeTracker } from './outcomes';
 import { ProfilingPanel } from './panel';
 import { PanelModel } from './panelModel';
 import { CompletionProvider } from './provider';
-import { openRecordStore, Recorder } from './recorder';
+import { openRecordStore, Recorder, StoreHealth } from './recorder';
 import { ServerManager } from './servers';
 import { HostTiming } from './hostTiming';
 import { WorkerContextBuilder } from './workerContext';
@@ -46,7 +46,8 @@ function start(context: vscode.ExtensionContext, timing: HostTiming): Completion
   const sub = <T extends vscode.Disposable>(d: T): T => (context.subscriptions.push(d), d);
   sub(log()).info(`Completion Lab ${String(context.extension.packageJSON.version)} starting (${vscode.env.appName} ${vscode.version}, ${vscode.env.remoteName ?? 'local'}).`);
   const storage = context.globalStorageUri.fsPath;
-  const store = openRecordStore(storage);
+  const storeHealth = sub(new StoreHealth());
+  const store = openRecordStore(storage, storeHealth);
   sub(toDisposable(() => void store.flush().catch(() => undefined)));
   const stats = sub(new LiveStats());
   const keys = new ApiKeys(context.secrets);
@@ -68,7 +69,9 @@ function start(context: vscode.ExtensionContext, timing: HostTiming): Completion
     snoozedUntil: () => snooze.until,
     profileName: () => config.activeProfile().profile?.name,
     profileProblem: () => config.activeProfile().errors[0],
+    storeProblem: () => storeHealth.problem,
   }));
+  sub(storeHealth.onDidChange(() => statusBar.schedule()));
   const showPanel = () => {
     ProfilingPanel.show(context.extensionUri, (fresh) => panel.state(fresh), stats.onDidChange).panel.onDidDispose(() => setTimeout(() => gpu.refresh(), 0));
     gpu.refresh();
