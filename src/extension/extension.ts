@@ -15,7 +15,7 @@ import { enablement } from './enablement';
 import { GpuWatch } from './gpuWatch';
 import { LiveStats } from './liveStats';
 import { errorText, log } from './log';
-import { OutcomeTracker } from './outcomes';
+import { ACCEPT_COMMAND, OutcomeTracker } from './outcomes';
 import { ProfilingPanel } from './panel';
 import { PanelModel } from './panelModel';
 import { CompletionProvider } from './provider';
@@ -60,6 +60,7 @@ function start(context: vscode.ExtensionContext, timing: HostTiming): Completion
   // Prompts are built (and tokens counted) in a worker thread: the tokenizer never blocks the host.
   const contextBuilder = sub(new WorkerContextBuilder(path.join(context.extensionPath, 'dist', 'contextWorker.js')));
   const outcomes = sub(new OutcomeTracker(() => store, () => config.keptDelayMs()));
+  sub(vscode.commands.registerCommand(ACCEPT_COMMAND, (id: string) => outcomes.accepted(id)));
   const snooze = sub(new Snooze(context.globalState));
   const enabledFor = (languageId?: string) => enablement({ enabled: config.enabled(), languages: config.languages(), snoozeUntil: snooze.until, now: Date.now() }, languageId);
   const provider = sub(new CompletionProvider({ active: () => active.current, outcomes, recorder: new Recorder(store, gpu, panel, stats), gate: enabledFor, context: contextBuilder }));
