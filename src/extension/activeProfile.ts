@@ -21,21 +21,33 @@ export interface ActiveProfileDeps {
 
 export class ActiveProfile extends Disposable {
   readonly connection: ServerConnection;
-  private readonly key: Promise<string | undefined>;
+  private key: Promise<string | undefined> | undefined;
+  private scraping = false;
 
   constructor(readonly profile: ModelProfile, private readonly deps: ActiveProfileDeps) {
     super();
-    this.key = deps.keys.get(profile);
     this.connection = new ServerConnection(profile, deps.stats, () => this.apiKey());
     deps.stats.setServer({ kind: 'unknown', endpoint: profile.endpoint });
-    void this.key.then((apiKey) => {
-      if (!this.isDisposed) this.scrape(apiKey);
-    });
     void this.connection.connect();
   }
 
-  /** The key saved for this profile, read once for the unit's life. */
+  /**
+   * The key saved for this profile, read once for the unit's life. A read the secret storage
+   * failed (a locked keyring) is not kept: the connection backs off, and its next try reads again.
+   */
   apiKey(): Promise<string | undefined> {
+    if (!this.key) {
+      const read = this.deps.keys.get(this.profile);
+      this.key = read;
+      read.then((apiKey) => {
+        if (this.isDisposed || this.scraping) return;
+        this.scraping = true;
+        this.scrape(apiKey);
+      }, () => {
+        // Said by the connection (status bar and log, once per run of failures).
+        if (this.key === read) this.key = undefined;
+      });
+    }
     return this.key;
   }
 

@@ -19,6 +19,8 @@ import type { PanelState } from '../protocol';
 export interface CompletionLabApi {
   /** Every stored record (patches merged), after flushing pending writes. */
   records(): Promise<CompletionRecord[]>;
+  /** The folder the records are written to. */
+  storeDir(): string;
   /** The status bar item's text and tooltip as last drawn, and the commands its tooltip may run. */
   status(): { text: string; tooltip: string; enabledCommands: readonly string[] | boolean } | undefined;
   /** Requests that reached the server, completions answered from the typing-through cache, and calls declined because completions are off there. */
@@ -51,6 +53,7 @@ export function workspaceSettingsView(): ReturnType<CompletionLabApi['workspaceS
 export function buildApi(p: { store: RecordStore; statusBar: StatusBar; provider: CompletionProvider; snooze: Snooze; stats: LiveStats; timing: HostTiming; contextBuilder: WorkerContextBuilder; panel: PanelModel }): CompletionLabApi {
   return {
     records: async () => { await p.store.flush(); return (await p.store.readAll()).records; },
+    storeDir: () => p.store.dir,
     status: () => statusView(p.statusBar.current, p.statusBar.currentTooltip),
     counters: () => ({ requests: p.provider.requests, cacheHits: p.provider.cacheHits, declined: p.provider.declined }),
     statusMenu: () => statusMenuEntries({ snooze: p.snooze, stats: p.stats }),

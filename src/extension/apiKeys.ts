@@ -22,10 +22,20 @@ export class ApiKeys {
 
   constructor(private readonly secrets: vscode.SecretStorage, private readonly prompts: KeyPrompts = vscodePrompts) {}
 
-  /** The key saved for this profile's endpoint origin; undefined (and the user told why, once) otherwise. */
+  /**
+   * The key saved for this profile's endpoint origin; undefined (and the user told why, once)
+   * otherwise. Rejects with a message that says what to do when the secret storage itself
+   * fails (a locked or missing OS keyring): the caller backs off and says it once.
+   */
   async get(profile: ModelProfile): Promise<string | undefined> {
     const name = keyName(profile);
-    const found = lookupKey(await this.secrets.get(secretName(profile)), profile.endpoint);
+    let stored: string | undefined;
+    try {
+      stored = await this.secrets.get(secretName(profile));
+    } catch (err) {
+      throw new Error(`Could not read the API key "${name}" of profile "${profile.name}" from VS Code's secret storage (${err instanceof Error ? err.message : String(err)}). Unlock or set up your system keyring (on Linux: GNOME Keyring or KWallet, or VS Code's "password-store" in argv.json); completions resume by themselves once the key can be read.`);
+    }
+    const found = lookupKey(stored, profile.endpoint);
     switch (found.kind) {
       case 'key':
         return found.key;

@@ -16,11 +16,11 @@ import { useDisplayLanguage } from './locale';
 import { GpuWatch } from './gpuWatch';
 import { LiveStats } from './liveStats';
 import { errorText, log } from './log';
-import { OutcomeTracker } from './outcomes';
+import { ACCEPT_COMMAND, OutcomeTracker } from './outcomes';
 import { ProfilingPanel, registerPanelSerializer } from './panel';
 import { PanelModel } from './panelModel';
 import { CompletionProvider } from './provider';
-import { openRecordStore, Recorder } from './recorder';
+import { openRecordStore, Recorder, StoreHealth } from './recorder';
 import { ServerManager } from './servers';
 import { HostTiming } from './hostTiming';
 import { WorkerContextBuilder } from './workerContext';
@@ -50,7 +50,8 @@ function start(context: vscode.ExtensionContext, timing: HostTiming): Completion
   const sub = <T extends vscode.Disposable>(d: T): T => (context.subscriptions.push(d), d);
   sub(log()).info(`Completion Lab ${String(context.extension.packageJSON.version)} starting (${vscode.env.appName} ${vscode.version}, ${vscode.env.remoteName ?? 'local'}).`);
   const storage = context.globalStorageUri.fsPath;
-  const store = openRecordStore(storage);
+  const storeHealth = sub(new StoreHealth());
+  const store = openRecordStore(storage, storeHealth);
   sub(toDisposable(() => void store.flush().catch(() => undefined)));
   const stats = sub(new LiveStats());
   const keys = new ApiKeys(context.secrets);
@@ -63,6 +64,7 @@ function start(context: vscode.ExtensionContext, timing: HostTiming): Completion
   // Prompts are built (and tokens counted) in a worker thread: the tokenizer never blocks the host.
   const contextBuilder = sub(new WorkerContextBuilder(path.join(context.extensionPath, 'dist', 'contextWorker.js')));
   const outcomes = sub(new OutcomeTracker(() => store, () => config.keptDelayMs()));
+  sub(vscode.commands.registerCommand(ACCEPT_COMMAND, (id: string) => outcomes.accepted(id)));
   const snooze = sub(new Snooze(context.globalState));
   const enabledFor = (languageId?: string) => enablement({ enabled: config.enabled(), languages: config.languages(), snoozeUntil: snooze.until, now: Date.now() }, languageId);
   const provider = sub(new CompletionProvider({ active: () => active.current, outcomes, recorder: new Recorder(store, gpu, panel, stats), gate: enabledFor, context: contextBuilder }));
@@ -72,7 +74,9 @@ function start(context: vscode.ExtensionContext, timing: HostTiming): Completion
     snoozedUntil: () => snooze.until,
     profileName: () => config.activeProfile().profile?.name,
     profileProblem: () => config.activeProfile().errors[0],
+    storeProblem: () => storeHealth.problem,
   }));
+  sub(storeHealth.onDidChange(() => statusBar.schedule()));
   // A panel opened (or restored after a reload) keeps the GPU watch polling while it is open.
   const panelOpened = (p: ProfilingPanel) => { p.panel.onDidDispose(() => setTimeout(() => gpu.refresh(), 0)); gpu.refresh(); };
   const showPanel = () => panelOpened(ProfilingPanel.show(context.extensionUri, (fresh) => panel.state(fresh), stats.onDidChange));

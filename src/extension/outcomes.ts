@@ -33,7 +33,6 @@ export class OutcomeTracker extends Disposable {
     private readonly onOutcome: (id: string, outcome: string) => void = () => undefined,
   ) {
     super();
-    this.register(vscode.commands.registerCommand(ACCEPT_COMMAND, (id: string) => this.accepted(id)));
     this.register(vscode.workspace.onDidChangeTextDocument((e) => this.onChange(e)));
     this.register(vscode.window.onDidChangeTextEditorSelection((e) => this.onSelection(e)));
     this.register({ dispose: () => this.keptTimers.forEach(clearTimeout) });
@@ -48,8 +47,8 @@ export class OutcomeTracker extends Disposable {
     this.byDoc.set(uri, { recordId, uri, offset, text, accepted: 0, docAccepted: 0, byCommand: false, done: false });
   }
 
-  /** Called by the item's command when the whole suggestion was accepted. */
-  private accepted(id: string): void {
+  /** The whole suggestion was accepted: the editor ran a completion's ACCEPT_COMMAND (Tab), which activation registers. */
+  accepted(id: string): void {
     for (const t of this.byDoc.values()) {
       if (t.recordId === id && !t.done) {
         t.accepted = t.text.length;

@@ -11,6 +11,8 @@ export interface StatusInputs {
   snoozedUntil(): number | undefined;
   profileName(): string | undefined;
   profileProblem(): string | undefined;
+  /** Why recorded completions are not being written now (a full disk), until a write succeeds. */
+  storeProblem(): string | undefined;
 }
 
 const MIN_INTERVAL_MS = 1000;
@@ -77,8 +79,9 @@ export class StatusBar extends Disposable {
       ...(s.servingGpuIndex !== undefined ? { servingGpuIndex: s.servingGpuIndex } : {}),
       server: s.server,
     };
-    // A settings problem and the server's warning (e.g. a template that does not fit) are both shown.
-    const problems = [this.inputs.profileProblem(), s.server.kind === 'error' ? s.server.message : undefined].filter((m): m is string => !!m);
+    // A settings problem, the server's warning (e.g. a template that does not fit) and a
+    // store that cannot write are all shown.
+    const problems = [this.inputs.profileProblem(), s.server.kind === 'error' ? s.server.message : undefined, this.inputs.storeProblem()].filter((m): m is string => !!m);
     return problems.length ? { kind: 'degraded', message: problems.join(' '), base } : { kind: 'serving', base };
   }
 

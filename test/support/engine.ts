@@ -83,14 +83,19 @@ function stopChild(child: ChildProcess): Promise<void> {
 
 /** Value of a metric from the server's /metrics, summed over all label sets (0 when absent). */
 export async function scrapeMetric(url: string, name: string): Promise<number> {
+  return (await scrapeMetrics(url, [name]))[name]!;
+}
+
+/** Several metrics from one read of the server's /metrics, each summed over its label sets. */
+export async function scrapeMetrics(url: string, names: readonly string[]): Promise<Record<string, number>> {
   const res = await fetch(`${url}/metrics`);
   if (!res.ok) throw new Error(`GET ${url}/metrics: HTTP ${res.status}`);
   const text = await res.text();
-  let sum = 0;
+  const sums: Record<string, number> = Object.fromEntries(names.map((n) => [n, 0]));
   for (const line of text.split('\n')) {
     if (line.startsWith('#')) continue;
     const m = /^([^\s{]+)(\{[^}]*\})?\s+(\S+)/.exec(line);
-    if (m && m[1] === name) sum += Number(m[3]);
+    if (m && Object.prototype.hasOwnProperty.call(sums, m[1]!)) sums[m[1]!]! += Number(m[3]);
   }
-  return sum;
+  return sums;
 }

@@ -4,8 +4,9 @@
 //   lines (at most WRITE_CHUNK_BYTES each); flush() waits for it.
 // - Faults: the queue is bounded (past MAX_QUEUE_BYTES new records are dropped); a chunk the
 //   disk refuses (ENOSPC) is truncated back to the last good offset, so no torn line stays,
-//   and its records are dropped. Dropped records are counted (`dropped`) and the first
-//   failure is reported once through `onProblem`, never re-queued to fill freed space.
+//   and its records are dropped. Dropped records are counted (`dropped`), never re-queued
+//   to fill freed space. A run of failures is reported once through `onProblem` (the
+//   status bar shows it), and `onRecovered` says when a write succeeds again.
 // - Each writer (one per process, i.e. per VS Code window) writes only its own files,
 //   `records-<seq>.<writer>.jsonl`. Two windows on one dir therefore never interleave
 //   partial lines, with no lock: O_APPEND gives no atomicity promise for regular files, and
@@ -40,8 +41,10 @@ export interface RecordStoreOptions {
   enabled?: boolean;
   /** Keep prefix/suffix/shownText/keptText. Off: timings-only records. Default true. */
   recordSource?: boolean;
-  /** Called once, at the first write failure (e.g. a full disk), with a message for the user. */
+  /** Called once per run of failures (a full disk, a full queue), at its first, with a message for the user. */
   onProblem?: (message: string) => void;
+  /** Called when a write succeeds after a reported problem: the problem is over. */
+  onRecovered?: () => void;
 }
 
 /** Most bytes of records waiting for the disk; past it new records are dropped and counted. */
@@ -114,6 +117,7 @@ export class RecordStore {
   private reported = false;
   private generation = 0;
   private readonly onProblem: (message: string) => void;
+  private readonly onRecovered: () => void;
   private writing: Promise<void> | undefined;
   private currentFile: string | undefined;
   private currentBytes = 0;
@@ -125,6 +129,7 @@ export class RecordStore {
     this.enabled = options.enabled ?? true;
     this.recordSource = options.recordSource ?? true;
     this.onProblem = options.onProblem ?? (() => undefined);
+    this.onRecovered = options.onRecovered ?? (() => undefined);
   }
 
   /** Records and patches dropped because the disk refused them or the queue was full. */
@@ -295,7 +300,14 @@ export class RecordStore {
     this.droppedCount += records;
     if (this.reported) return;
     this.reported = true;
-    this.onProblem(`Recorded completions in ${this.dir} are being dropped: ${why}. Free space or choose another folder; dropped records are counted, not retried.`);
+    this.onProblem(`Recorded completions in ${this.dir} are being dropped: ${why}. Free space on that disk (or make the folder writable); writing resumes by itself, and records dropped meanwhile are counted, not retried.`);
+  }
+
+  /** A write went through: a reported problem is over (the next failure is reported again). */
+  private recovered(): void {
+    if (!this.reported) return;
+    this.reported = false;
+    this.onRecovered();
   }
 
   private kick(): void {
@@ -316,6 +328,7 @@ export class RecordStore {
       this.queueBytes -= size;
       try {
         await this.writeChunk(chunk.join(''));
+        this.recovered();
       } catch (err) {
         const message = `Could not write recorded completions to ${this.dir}: ${(err as Error).message}`;
         this.lastError = new Error(message);
