@@ -18,6 +18,7 @@ import { errorText, log } from './log';
 import { OutcomeTracker } from './outcomes';
 import { ProfilingPanel } from './panel';
 import { PanelModel } from './panelModel';
+import { OtherFiles } from './otherFiles';
 import { CompletionProvider } from './provider';
 import { openRecordStore, Recorder } from './recorder';
 import { ServerManager } from './servers';
@@ -61,7 +62,8 @@ function start(context: vscode.ExtensionContext, timing: HostTiming): Completion
   const outcomes = sub(new OutcomeTracker(() => store, () => config.keptDelayMs()));
   const snooze = sub(new Snooze(context.globalState));
   const enabledFor = (languageId?: string) => enablement({ enabled: config.enabled(), languages: config.languages(), snoozeUntil: snooze.until, now: Date.now() }, languageId);
-  const provider = sub(new CompletionProvider({ active: () => active.current, outcomes, recorder: new Recorder(store, gpu, panel, stats), gate: enabledFor, context: contextBuilder }));
+  const otherFiles = sub(new OtherFiles());
+  const provider = sub(new CompletionProvider({ active: () => active.current, outcomes, recorder: new Recorder(store, gpu, panel, stats), gate: enabledFor, context: contextBuilder, otherFiles }));
   sub(vscode.languages.registerInlineCompletionItemProvider({ pattern: '**' }, provider));
   const statusBar = sub(new StatusBar(stats, {
     enabled: () => config.enabled(),

@@ -16,6 +16,7 @@ import { config } from './config';
 import type { Enablement } from './enablement';
 import { Disposable } from './dispose';
 import { errorText, log } from './log';
+import type { OtherFiles } from './otherFiles';
 import { ACCEPT_COMMAND, type OutcomeTracker } from './outcomes';
 import type { RequestSpan, Recorder } from './recorder';
 import type { Connected } from './serverConnection';
@@ -39,6 +40,8 @@ export interface ProviderDeps {
   context?: ContextBuilder;
   /** Whether completions are on for this language now (switch, snooze, languages map). */
   gate: (languageId: string) => Enablement;
+  /** Snippets of other files for the prompt (recently edited or viewed, imported). */
+  otherFiles?: OtherFiles;
 }
 
 /** Where in which document a request was made. */
@@ -155,6 +158,7 @@ export class CompletionProvider extends Disposable implements vscode.InlineCompl
     let span: RequestSpan | undefined;
     try {
       this.requests++;
+      const otherFiles = this.deps.otherFiles?.gather(spot.doc, spot.text, server.effective.otherFiles);
       const out = await completeAt({
         text: spot.text,
         offset: spot.offset,
@@ -164,6 +168,7 @@ export class CompletionProvider extends Disposable implements vscode.InlineCompl
         signal: flight.controller.signal,
         apiKey: await active.apiKey(),
         ...(this.deps.context ? { context: this.deps.context } : {}),
+        ...(otherFiles ? { otherFiles } : {}),
       });
       const t = out.result.timings;
       record = { ...base, prefix: out.cursorText.prefix, suffix: out.cursorText.suffix, promptTokens: out.context.promptTokens ?? t.promptTokens, timings: t };

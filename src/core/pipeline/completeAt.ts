@@ -4,6 +4,8 @@
 import { streamCompletion } from '../client/stream';
 import type { CompletionRequest, CompletionResult } from '../client/types';
 import { buildContext, type BuiltContext, type ContextInput } from '../context/buildContext';
+import type { OtherFilesStyle } from '../context/otherFiles';
+import { rankSnippets, type ContextSnippet } from '../context/snippets';
 import { lineStartAt } from '../context/lines';
 import { warmTokenizer } from '../context/tokenizer';
 import { postProcess } from '../post/postProcess';
@@ -59,6 +61,25 @@ export interface CompleteAtInput {
   onText?: (delta: string) => void;
   /** Where the prompt is built; default {@link inProcessContext}. */
   context?: ContextBuilder;
+  /** Candidate snippets of other files; ranked, cut and placed in the prompt here. Absent: the current file alone. */
+  otherFiles?: OtherFilesRequest;
+}
+
+export interface OtherFilesRequest {
+  snippets: ContextSnippet[];
+  /** The current file's workspace-relative path. */
+  currentPath: string;
+  repoName: string;
+  /** Share of the prompt limit the text before the cursor keeps (see OtherFilesInput). */
+  minPrefixShare: number;
+}
+
+/**
+ * Qwen2.5-Coder was trained on repositories as `<|repo_name|>` and `<|file_sep|>`-separated
+ * files (its technical report); every other model gets the snippets as comments.
+ */
+export function otherFilesStyle(e: Pick<EffectiveProfile, 'template' | 'family' | 'model'>): OtherFilesStyle {
+  return e.template === 'qwen-fim' || (e.family === 'qwen' && e.template === 'prefix-only' && /coder/i.test(e.model)) ? 'qwen-repo' : 'comment';
 }
 
 export interface CompleteAtOutput {
@@ -98,14 +119,20 @@ export async function completeAt(input: CompleteAtInput): Promise<CompleteAtOutp
   const { effective, served } = input.resolved;
   const offset = Math.max(0, Math.min(input.offset, input.text.length));
   const template = effective.template === 'custom' ? { kind: effective.template, custom: effective.customTemplate! } : { kind: effective.template };
-  const context = await (input.context ?? inProcessContext).build({
+  const contextInput: ContextInput = {
     text: input.text,
     offset,
     budgetTokens: input.budgetTokens,
     maxModelLen: served.maxModelLen,
     maxTokens: effective.maxTokens,
     template,
-  });
+  };
+  const other = input.otherFiles;
+  if (other) {
+    const snippets = rankSnippets(other.snippets, { path: other.currentPath, languageId: input.languageId });
+    if (snippets.length) contextInput.otherFiles = { ...other, snippets, languageId: input.languageId, style: otherFilesStyle(effective) };
+  }
+  const context = await (input.context ?? inProcessContext).build(contextInput);
 
   const req: CompletionRequest = {
     endpoint: effective.endpoint,
