@@ -31,7 +31,7 @@ export class OutcomeTracker extends Disposable {
     private readonly onOutcome: (id: string, outcome: string) => void = () => undefined,
   ) {
     super();
-    this.register(vscode.commands.registerCommand(ACCEPT_COMMAND, (id: string) => this.accepted(id)));
+    this.register(vscode.commands.registerCommand(ACCEPT_COMMAND, (id: string, alternative?: string) => this.accepted(id, alternative)));
     this.register(vscode.workspace.onDidChangeTextDocument((e) => this.onChange(e)));
     this.register(vscode.window.onDidChangeTextEditorSelection((e) => this.onSelection(e)));
     this.register({ dispose: () => this.keptTimers.forEach(clearTimeout) });
@@ -46,13 +46,20 @@ export class OutcomeTracker extends Disposable {
     this.byDoc.set(uri, { recordId, uri, offset, text, accepted: 0, byCommand: false, done: false });
   }
 
-  /** Called by the item's command when the whole suggestion was accepted. */
-  private accepted(id: string): void {
+  /**
+   * Called by the item's command when the whole suggestion was accepted. `alternative`: one of
+   * the other suggestions cycled to (not followed while shown): its record says accepted.
+   */
+  private accepted(id: string, alternative?: string): void {
     for (const t of this.byDoc.values()) {
       if (t.recordId === id && !t.done) {
         t.accepted = t.text.length;
         this.finish(t, 'accepted');
       }
+    }
+    if (alternative !== undefined) {
+      this.store()?.update(id, { outcome: 'accepted', acceptedChars: alternative.length });
+      this.onOutcome(id, 'accepted');
     }
   }
 

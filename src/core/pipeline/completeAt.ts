@@ -56,6 +56,8 @@ export interface CompleteAtInput {
   multiline?: boolean;
   apiKey?: string;
   seed?: number;
+  /** Completions to ask for in this one request (vLLM's `n`); see CompleteAtOutput.choices. */
+  n?: number;
   firstTokenTimeoutMs?: number;
   totalTimeoutMs?: number;
   onText?: (delta: string) => void;
@@ -93,6 +95,8 @@ export interface CompleteAtOutput {
   result: CompletionResult;
   effective: EffectiveProfile;
   warnings: string[];
+  /** With n > 1: the distinct non-empty completions, post-processed, in the server's order. */
+  choices?: string[];
 }
 
 /** Most of the text after the cursor post-processing looks at (overlap, mid-line). */
@@ -147,6 +151,7 @@ export async function completeAt(input: CompleteAtInput): Promise<CompleteAtOutp
   if (input.signal) req.signal = input.signal;
   if (input.apiKey) req.apiKey = input.apiKey;
   if (input.seed !== undefined) req.seed = input.seed;
+  if (input.n !== undefined && input.n > 1) req.n = input.n;
   if (input.firstTokenTimeoutMs !== undefined) req.firstTokenTimeoutMs = input.firstTokenTimeoutMs;
   if (input.totalTimeoutMs !== undefined) req.totalTimeoutMs = input.totalTimeoutMs;
   if (input.onText) req.onText = input.onText;
@@ -154,13 +159,17 @@ export async function completeAt(input: CompleteAtInput): Promise<CompleteAtOutp
   const result = await (input.client ?? streamCompletion)(req);
 
   const lineStart = lineStartAt(input.text, offset);
-  const text = postProcess(result.text, {
-    prefixLine: input.text.slice(lineStart, offset),
-    suffixText: input.text.slice(offset, offset + SUFFIX_LOOK_CHARS),
-    languageId: input.languageId,
-    multiline: input.multiline ?? true,
-    stop: effective.stop,
-    stripThink: effective.stripThink,
-  });
-  return { text, raw: result.text, context, cursorText: cursorText(input.text, offset, context), result, effective, warnings: effective.warnings };
+  const post = (raw: string) =>
+    postProcess(raw, {
+      prefixLine: input.text.slice(lineStart, offset),
+      suffixText: input.text.slice(offset, offset + SUFFIX_LOOK_CHARS),
+      languageId: input.languageId,
+      multiline: input.multiline ?? true,
+      stop: effective.stop,
+      stripThink: effective.stripThink,
+    });
+  const text = post(result.text);
+  const out: CompleteAtOutput = { text, raw: result.text, context, cursorText: cursorText(input.text, offset, context), result, effective, warnings: effective.warnings };
+  if (result.choices) out.choices = [...new Set(result.choices.map(post).filter((t): t is string => !!t))];
+  return out;
 }
