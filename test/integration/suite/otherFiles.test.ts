@@ -27,6 +27,15 @@ async function serverTokens(text: string): Promise<number> {
   return ((await res.json()) as { count: number }).count;
 }
 
+/** Triggers a completion until the engine's log has a prompt holding `text` (typed just before the cursor). */
+async function promptEndingIn(text: string): Promise<string> {
+  const start = logged().length;
+  return waitFor(async () => {
+    await vscode.commands.executeCommand('editor.action.inlineSuggest.trigger');
+    return logged().slice(start).map((l) => l.prompt).find((p) => p.includes(text));
+  }, 60_000, `a prompt with ${JSON.stringify(text)} in the engine's log`);
+}
+
 /** Appends `block` at the end of the editor's document in one edit and puts the cursor after it. */
 async function appendBlock(editor: vscode.TextEditor, block: string): Promise<void> {
   const end = editor.document.lineAt(editor.document.lineCount - 1).range.end;
@@ -62,11 +71,7 @@ describe('other files in the prompt, and more suggestions when cycling (embedded
     const rows = Array.from({ length: 150 }, (_, i) => `row_${i} = fibonacci(${i}) + ${i}`).join('\n');
     await appendBlock(editor, `\n\n${rows}\n${tag} = `);
     const before = (await a.records()).length;
-    const start = logged().length;
-    const prompt = await waitFor(async () => {
-      await vscode.commands.executeCommand('editor.action.inlineSuggest.trigger');
-      return logged().slice(start).map((l) => l.prompt).find((p) => p.includes(`${tag} = `));
-    }, 60_000, 'the request from main.py in the engine\'s log');
+    const prompt = await promptEndingIn(`${tag} = `);
 
     assert.ok(prompt.startsWith('<|repo_name|>'), `the repository format: ${JSON.stringify(prompt.slice(0, 60))}`);
     const files = [...prompt.matchAll(/<\|file_sep\|>([^\n]*)\n/g)].map((m) => m[1]);
@@ -91,11 +96,7 @@ describe('other files in the prompt, and more suggestions when cycling (embedded
     const editor = await openFixture('main.py');
     const tag = `off_${Date.now()}`;
     await appendBlock(editor, `\n\n${tag} = `);
-    const start = logged().length;
-    const prompt = await waitFor(async () => {
-      await vscode.commands.executeCommand('editor.action.inlineSuggest.trigger');
-      return logged().slice(start).map((l) => l.prompt).find((p) => p.includes(`${tag} = `));
-    }, 60_000, 'the request in the engine\'s log');
+    const prompt = await promptEndingIn(`${tag} = `);
     assert.ok(prompt.startsWith('<|fim_prefix|>'), `no other files: ${JSON.stringify(prompt.slice(0, 60))}`);
     assert.ok(!prompt.includes('<|file_sep|>') && !prompt.includes('unused_helper'));
   });
