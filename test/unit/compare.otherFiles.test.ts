@@ -3,6 +3,7 @@
 // to the prompt, case by case.
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
+import { parseProfileSpec } from '../../src/cli/commands/compare';
 import { sampleWorkspaceCases } from '../../src/core/compare/cases';
 import { toMarkdown } from '../../src/core/compare/report';
 import { DEFAULT_BUDGET_TOKENS, runComparison } from '../../src/core/compare/runner';
@@ -15,6 +16,12 @@ describe('compare: one model with and without other files', function () {
     engine = await startEngine();
   });
   after(async () => engine?.stop());
+
+  it('the CLI takes otherFiles in a profile spec: true or false, nothing else', () => {
+    assert.equal(parseProfileSpec('with=http://127.0.0.1:8000,otherFiles=true').otherFiles, true);
+    assert.equal(parseProfileSpec('without=http://127.0.0.1:8000,otherFiles=false').otherFiles, false);
+    assert.throws(() => parseProfileSpec('x=http://127.0.0.1:8000,otherFiles=yes'), /otherFiles must be true or false, got "yes"/);
+  });
 
   it('workspace cases carry their neighbours; the "with" profile sends them (more prompt tokens, within the budget), the other does not', async () => {
     const cases = await sampleWorkspaceCases(path.join(repoRoot, 'sample-workspace'), { count: 6, seed: 2 });
