@@ -12,7 +12,7 @@ import { spawnGroup, killGroup, tailOf } from './processes.mjs';
 export async function startEngine(opts = {}) {
   const cli = path.join(repoRoot, 'dist', 'cli.js');
   if (!fs.existsSync(cli)) throw new Error(`${cli} is missing: run "node esbuild.js" first.`);
-  const args = [cli, 'serve', ...(opts.model ? ['--model', opts.model] : ['--tiny']), '--port', '0'];
+  const args = [cli, 'serve', ...(opts.model ? ['--model', opts.model] : ['--tiny']), '--port', '0', ...(opts.args ?? [])];
   const child = spawnGroup(process.execPath, args, { cwd: repoRoot, env: process.env });
   const stderrTail = tailOf(child.stderr);
   const timeoutMs = opts.timeoutMs ?? 180000;

@@ -31,7 +31,7 @@ export interface EngineHandle {
   child: ChildProcess;
   stop(): Promise<void>;
 }
-export function startEngine(opts?: { model?: string; timeoutMs?: number; log?: (line: string) => void }): Promise<EngineHandle>;
+export function startEngine(opts?: { model?: string; args?: string[]; timeoutMs?: number; log?: (line: string) => void }): Promise<EngineHandle>;
 
 export function makeTemp(prefix: string): string;
 export function removeTemp(dir: string | undefined): void;

@@ -63,6 +63,11 @@ export const config = {
     return { minMs, maxMs: Math.max(minMs, clampInt(cfg().get<number>('debounce.maxMs', 350), 0, 2000)) };
   },
   contextTokens: (): number => clampInt(cfg().get<number>('contextTokens', 1536), 64, 32768),
+  /** `completionLab.context.otherFiles`: snippets of other files in the prompt (a profile's own `otherFiles` wins). */
+  otherFiles: (): boolean => cfg().get<boolean>('context.otherFiles', true),
+  /** `completionLab.suggestions.count`: completions asked for when cycling suggestions (1: no second request). */
+  suggestionCount: (): number => clampInt(cfg().get<number>('suggestions.count', 3), 1, 8),
+  minPrefixShare: (): number => clamp(cfg().get<number>('context.minPrefixShare', 0.5), 0.1, 1),
   recording: (): boolean => cfg().get<boolean>('recording.enabled', true),
   storeMaxBytes: (): number => Math.round(clamp(cfg().get<number>('store.maxSizeMB', 50), 1, 2048) * 1024 * 1024),
   // A 0 here must never become a busy loop: floor at the point where nvidia-smi gains nothing.

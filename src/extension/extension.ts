@@ -19,6 +19,7 @@ import { errorText, log } from './log';
 import { ACCEPT_COMMAND, OutcomeTracker } from './outcomes';
 import { ProfilingPanel, registerPanelSerializer } from './panel';
 import { PanelModel } from './panelModel';
+import { OtherFiles } from './otherFiles';
 import { CompletionProvider } from './provider';
 import { openRecordStore, Recorder, StoreHealth } from './recorder';
 import { ServerManager } from './servers';
@@ -64,10 +65,11 @@ function start(context: vscode.ExtensionContext, timing: HostTiming): Completion
   // Prompts are built (and tokens counted) in a worker thread: the tokenizer never blocks the host.
   const contextBuilder = sub(new WorkerContextBuilder(path.join(context.extensionPath, 'dist', 'contextWorker.js')));
   const outcomes = sub(new OutcomeTracker(() => store, () => config.keptDelayMs()));
-  sub(vscode.commands.registerCommand(ACCEPT_COMMAND, (id: string) => outcomes.accepted(id)));
+  sub(vscode.commands.registerCommand(ACCEPT_COMMAND, (id: string, alternative?: string) => outcomes.accepted(id, alternative)));
   const snooze = sub(new Snooze(context.globalState));
   const enabledFor = (languageId?: string) => enablement({ enabled: config.enabled(), languages: config.languages(), snoozeUntil: snooze.until, now: Date.now() }, languageId);
-  const provider = sub(new CompletionProvider({ active: () => active.current, outcomes, recorder: new Recorder(store, gpu, panel, stats), gate: enabledFor, context: contextBuilder }));
+  const otherFiles = sub(new OtherFiles());
+  const provider = sub(new CompletionProvider({ active: () => active.current, outcomes, recorder: new Recorder(store, gpu, panel, stats), gate: enabledFor, context: contextBuilder, otherFiles }));
   sub(vscode.languages.registerInlineCompletionItemProvider({ pattern: '**' }, provider));
   const statusBar = sub(new StatusBar(stats, {
     enabled: () => config.enabled(),

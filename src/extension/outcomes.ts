@@ -47,13 +47,21 @@ export class OutcomeTracker extends Disposable {
     this.byDoc.set(uri, { recordId, uri, offset, text, accepted: 0, docAccepted: 0, byCommand: false, done: false });
   }
 
-  /** The whole suggestion was accepted: the editor ran a completion's ACCEPT_COMMAND (Tab), which activation registers. */
-  accepted(id: string): void {
+  /**
+   * The whole suggestion was accepted: the editor ran a completion's ACCEPT_COMMAND (Tab), which
+   * activation registers. `alternative`: one of the other suggestions cycled to (not followed
+   * while shown): its record says accepted.
+   */
+  accepted(id: string, alternative?: string): void {
     for (const t of this.byDoc.values()) {
       if (t.recordId === id && !t.done) {
         t.accepted = t.text.length;
         this.finish(t, 'accepted');
       }
+    }
+    if (alternative !== undefined) {
+      this.store()?.update(id, { outcome: 'accepted', acceptedChars: alternative.length });
+      this.onOutcome(id, 'accepted');
     }
   }
 

@@ -16,12 +16,21 @@ import { config } from './config';
 import type { Enablement } from './enablement';
 import { Disposable } from './dispose';
 import { errorText, log } from './log';
+import type { OtherFiles } from './otherFiles';
 import { ACCEPT_COMMAND, type OutcomeTracker } from './outcomes';
 import type { RequestSpan, Recorder } from './recorder';
 import type { Connected } from './serverConnection';
 
 /** How long a "Suggest now" waits for VS Code to call the provider with an explicit trigger. */
 const FORCE_WINDOW_MS = 10_000;
+
+/** Alternatives fetched for one spot: cycling there again asks the server no more. */
+interface MoreAtSpot {
+  version: number;
+  offset: number;
+  recordId: string;
+  texts: string[];
+}
 
 interface InFlight {
   controller: AbortController;
@@ -39,6 +48,8 @@ export interface ProviderDeps {
   context?: ContextBuilder;
   /** Whether completions are on for this language now (switch, snooze, languages map). */
   gate: (languageId: string) => Enablement;
+  /** Snippets of other files for the prompt (recently edited or viewed, imported). */
+  otherFiles?: OtherFiles;
 }
 
 /** Where in which document a request was made. */
@@ -57,6 +68,8 @@ export class CompletionProvider extends Disposable implements vscode.InlineCompl
   /** Each open document's typing rhythm: the wait after a keystroke follows it. */
   private readonly rhythm = new Map<string, TypingRhythm>();
   private readonly inFlight = new Map<string, InFlight>();
+  /** Per document: the alternatives fetched at its last cycled spot. */
+  private readonly more = new Map<string, MoreAtSpot>();
   /** Requests that reached the server (for tests and the panel). */
   requests = 0;
   cacheHits = 0;
@@ -77,6 +90,7 @@ export class CompletionProvider extends Disposable implements vscode.InlineCompl
     this.register(vscode.workspace.onDidCloseTextDocument((d) => {
       const key = d.uri.toString();
       this.rhythm.delete(key);
+      this.more.delete(key);
       this.inFlight.get(key)?.controller.abort();
     }));
     this.register({ dispose: () => this.inFlight.forEach((f) => f.controller.abort()) });
@@ -120,7 +134,14 @@ export class CompletionProvider extends Disposable implements vscode.InlineCompl
     if (hit) {
       this.cacheHits++;
       this.deps.outcomes.shown(doc, offset - hit.typed, hit.entry.text, hit.entry.recordId);
-      return [this.item(hit.remaining, pos, hit.entry.recordId)];
+      const first = this.item(hit.remaining, pos, hit.entry.recordId);
+      // Asked for again where a suggestion shows, nothing typed (next/previous suggestion, or a
+      // trigger by hand): one request with n > 1 fills the list, once per spot. Typing never does.
+      const count = config.suggestionCount();
+      if (hit.typed === 0 && ctx.triggerKind === vscode.InlineCompletionTriggerKind.Invoke && count > 1 && !conn.backingOff) {
+        return [first, ...(await this.alternatives({ doc, pos, text, offset, keystrokeAt: Date.now(), debounceMs: 0 }, hit.entry.text, count, active, token))];
+      }
+      return [first];
     }
     if (conn.backingOff) return undefined;
 
@@ -136,8 +157,32 @@ export class CompletionProvider extends Disposable implements vscode.InlineCompl
     return this.request({ doc, pos, text, offset, keystrokeAt, debounceMs }, active, server, token);
   }
 
+  /** Other completions for a spot where `shown` is on screen: fetched once (one request, n of them), then kept for the spot. */
+  private async alternatives(spot: Spot, shown: string, n: number, active: ActiveProfile, token: vscode.CancellationToken): Promise<vscode.InlineCompletionItem[]> {
+    const key = spot.doc.uri.toString();
+    let known = this.more.get(key);
+    if (!known || known.version !== spot.doc.version || known.offset !== spot.offset) {
+      const server = await active.connection.connect();
+      if (!server || token.isCancellationRequested) return [];
+      const got = await this.request(spot, active, server, token, { n, shown });
+      if (!got) return [];
+      known = { version: spot.doc.version, offset: spot.offset, ...got };
+      this.more.set(key, known);
+    }
+    const { recordId, texts } = known;
+    return texts.map((t) => this.item(t, spot.pos, recordId, t));
+  }
+
   /** One request per editor: the newer one wins, the older one is aborted on the server. */
-  private async request(spot: Spot, active: ActiveProfile, server: Connected, token: vscode.CancellationToken): Promise<vscode.InlineCompletionItem[] | undefined> {
+  private async request(spot: Spot, active: ActiveProfile, server: Connected, token: vscode.CancellationToken): Promise<vscode.InlineCompletionItem[] | undefined>;
+  private async request(spot: Spot, active: ActiveProfile, server: Connected, token: vscode.CancellationToken, more: { n: number; shown: string }): Promise<{ recordId: string; texts: string[] } | undefined>;
+  private async request(
+    spot: Spot,
+    active: ActiveProfile,
+    server: Connected,
+    token: vscode.CancellationToken,
+    more?: { n: number; shown: string },
+  ): Promise<vscode.InlineCompletionItem[] | { recordId: string; texts: string[] } | undefined> {
     const key = spot.doc.uri.toString();
     const previous = this.inFlight.get(key);
     if (previous) {
@@ -155,6 +200,7 @@ export class CompletionProvider extends Disposable implements vscode.InlineCompl
     let span: RequestSpan | undefined;
     try {
       this.requests++;
+      const otherFiles = this.deps.otherFiles?.gather(spot.doc, spot.text, server.effective.otherFiles);
       const out = await completeAt({
         text: spot.text,
         offset: spot.offset,
@@ -164,12 +210,22 @@ export class CompletionProvider extends Disposable implements vscode.InlineCompl
         signal: flight.controller.signal,
         apiKey: await active.apiKey(),
         ...(this.deps.context ? { context: this.deps.context } : {}),
+        ...(otherFiles ? { otherFiles } : {}),
+        ...(more ? { n: more.n } : {}),
       });
       const t = out.result.timings;
       record = { ...base, prefix: out.cursorText.prefix, suffix: out.cursorText.suffix, promptTokens: out.context.promptTokens ?? t.promptTokens, timings: t };
       const wallT0 = out.result.marks.wallT0;
       span = { t0: wallT0, t1: wallT0 + (t.e2eMs ?? 0), ...(t.ttftMs !== undefined ? { firstTokenTs: wallT0 + t.ttftMs } : {}) };
       active.connection.reportSuccess();
+      if (more) {
+        // Alternatives are not cached for typing through; picking one is recorded by its command.
+        const texts = (out.choices ?? []).filter((t) => t !== more.shown);
+        const unwanted = token.isCancellationRequested || flight.superseded;
+        outcome = unwanted ? (flight.superseded ? 'superseded' : 'cancelled') : texts.length ? 'shown' : 'empty';
+        if (outcome === 'shown') record = { ...record, shownText: texts[0]!, timeToShownMs: Date.now() - started };
+        return outcome === 'shown' ? { recordId: base.id, texts } : undefined;
+      }
       // The cache key covers what the model saw (and what post-processing read after the cursor).
       const keyWindow = { before: out.context.prefix.length, after: Math.max(out.context.suffix.length, DEFAULT_KEY_WINDOW.after) };
       const shown = this.answer(spot, out.text, base.id, keyWindow, token.isCancellationRequested || flight.superseded ? (flight.superseded ? 'superseded' : 'cancelled') : undefined);
@@ -210,9 +266,10 @@ export class CompletionProvider extends Disposable implements vscode.InlineCompl
     return { outcome: 'shown', items: [this.item(text, spot.pos, recordId)] };
   }
 
-  private item(text: string, pos: vscode.Position, recordId: string): vscode.InlineCompletionItem {
+  /** `alternative`: the text of an item from a request for more, which the outcome tracker does not follow. */
+  private item(text: string, pos: vscode.Position, recordId: string, alternative?: string): vscode.InlineCompletionItem {
     const item = new vscode.InlineCompletionItem(text, new vscode.Range(pos, pos));
-    item.command = { command: ACCEPT_COMMAND, title: 'Accepted', arguments: [recordId] };
+    item.command = { command: ACCEPT_COMMAND, title: 'Accepted', arguments: alternative === undefined ? [recordId] : [recordId, alternative] };
     return item;
   }
 

@@ -6,12 +6,14 @@
 // window.codeAutomationExit(code) when the tests end. Exit code = the suites' result.
 //
 // Env: COMPLETION_LAB_TEST_ENGINE_URL  use this server instead of starting the tiny engine
+//      COMPLETION_LAB_TEST_ENGINE_LOG  that server's --log-requests file (suites that read prompts skip without it)
 //      COMPLETION_LAB_TEST_TIMEOUT_S   hard limit for the whole run (default 600)
 //      COMPLETION_LAB_TEST_GREP        only tests whose full title matches (mocha --grep)
 //      COMPLETION_LAB_KEEP_TEMP=1      keep the temp workspace / profiles for a post-mortem
 //      COMPLETION_LAB_DEBUG=1          also print the workbench's own console
 import * as path from 'node:path';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import {
   repoRoot, startEngine, prepareWorkspace, completionSettings, startCodeServer, workbenchUrl,
   launchBrowser, consoleText, removeTemp, killGroupsOnExit, killAllNow,
@@ -34,9 +36,13 @@ async function main() {
   hardStop.unref();
   try {
     let engineUrl = process.env.COMPLETION_LAB_TEST_ENGINE_URL;
+    // What the engine received, one JSON line per completion request: suites read the prompts there.
+    let requestLog = process.env.COMPLETION_LAB_TEST_ENGINE_LOG ?? '';
     if (!engineUrl) {
       const t0 = Date.now();
-      const engine = await startEngine();
+      requestLog = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'completion-lab-requests-')), 'requests.jsonl');
+      cleanups.push(() => fs.rmSync(path.dirname(requestLog), { recursive: true, force: true }));
+      const engine = await startEngine({ args: ['--log-requests', requestLog] });
       cleanups.push(() => engine.stop());
       engineUrl = engine.url;
       console.log(`[integration] engine ready at ${engine.url} (model ${engine.model}, ${Date.now() - t0} ms)`);
@@ -48,7 +54,7 @@ async function main() {
       userDataDir: path.join(dir, 'user-data'),
       extensionsDir: path.join(dir, 'exts'),
       smokeTestDriver: true,
-      env: { COMPLETION_LAB_LOG_TO_CONSOLE: "1", COMPLETION_LAB_TEST_ENGINE_URL: engineUrl, COMPLETION_LAB_TEST_WORKSPACE: workspace, COMPLETION_LAB_TEST_CONSOLE_MARK: testMark, ...(process.env.COMPLETION_LAB_TEST_RESULTS ? { COMPLETION_LAB_TEST_RESULTS: process.env.COMPLETION_LAB_TEST_RESULTS } : {}) },
+      env: { COMPLETION_LAB_LOG_TO_CONSOLE: "1", COMPLETION_LAB_TEST_ENGINE_URL: engineUrl, COMPLETION_LAB_TEST_ENGINE_LOG: requestLog, COMPLETION_LAB_TEST_WORKSPACE: workspace, COMPLETION_LAB_TEST_CONSOLE_MARK: testMark, ...(process.env.COMPLETION_LAB_TEST_RESULTS ? { COMPLETION_LAB_TEST_RESULTS: process.env.COMPLETION_LAB_TEST_RESULTS } : {}) },
     });
     cleanups.push(() => server.stop());
     console.log(`[integration] code-server at ${server.url}`);

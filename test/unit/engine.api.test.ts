@@ -1,8 +1,12 @@
 // The embedded engine's HTTP API, against the real engine (built CLI, tiny Qwen2 model):
 // the shapes a vLLM client relies on.
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import OpenAI from 'openai';
+import { streamCompletion } from '../../src/core/client/stream';
 import { scrapeMetric, startEngine } from '../support/engine';
 
 type Engine = Awaited<ReturnType<typeof startEngine>>;
@@ -33,11 +37,13 @@ async function postJson(url: string, path: string, body: unknown): Promise<{ sta
 
 describe('embedded engine: HTTP API (real llama.cpp, tiny model)', function () {
   let engine: Engine;
+  const requestLog = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'engine-api-')), 'requests.jsonl');
   before(async function () {
-    engine = await startEngine();
+    engine = await startEngine({ args: ['--log-requests', requestLog] });
   });
   after(async () => {
     await engine?.stop();
+    fs.rmSync(path.dirname(requestLog), { recursive: true, force: true });
   });
 
   it('a streaming answer honours "Connection: close": the server closes the socket after [DONE]', async () => {
@@ -195,6 +201,47 @@ describe('embedded engine: HTTP API (real llama.cpp, tiny model)', function () {
     const outOfVocab = await postJson(engine.url, '/v1/completions', { prompt: [1, 999_999], max_tokens: 2 });
     assert.equal(outOfVocab.status, 400);
     assert.match(outOfVocab.json.error.message, /999999 is out of vocabulary/);
+  });
+
+  it('n > 1 (as vLLM takes it): each choice streams under its own index with its own finish_reason; usage counts every choice', async () => {
+    const events = await streamEvents(engine.url, { prompt: 'def f(x):\n', max_tokens: 5, n: 3, temperature: 1, stream_options: { include_usage: true } });
+    const chunks = events.slice(0, -1).map((e) => JSON.parse(e) as Chunk);
+    const usage = chunks.at(-1)!.usage!;
+    assert.equal(usage.completion_tokens, 15, 'three choices of 5 tokens');
+    assert.equal(usage.total_tokens, usage.prompt_tokens + 15);
+    for (const index of [0, 1, 2]) {
+      const mine = chunks.filter((c) => c.choices[0]?.index === index);
+      assert.ok(mine.some((c) => c.choices[0]!.text.length > 0), `choice ${index} has text`);
+      assert.equal(mine.filter((c) => c.choices[0]!.finish_reason !== null).length, 1, `choice ${index} finishes once`);
+    }
+    const plain = await postJson(engine.url, '/v1/completions', { prompt: 'x = ', max_tokens: 3, n: 2, seed: 7 });
+    assert.equal(plain.status, 200);
+    assert.deepEqual(plain.json.choices.map((c: { index: number }) => c.index), [0, 1]);
+    assert.equal(plain.json.usage.completion_tokens, 6);
+    for (const n of [0, 9, 1.5]) {
+      const bad = await postJson(engine.url, '/v1/completions', { prompt: 'x', n });
+      assert.equal(bad.status, 400, `n = ${n}`);
+      assert.equal(bad.json.error.param, 'n');
+    }
+  });
+
+  it('the streaming client reads every choice of an n > 1 answer; the text is choice 0\'s', async () => {
+    const r = await streamCompletion({ endpoint: engine.url, model: engine.model, prompt: 'import os\n', maxTokens: 4, n: 3, temperature: 1, seed: 11 });
+    assert.equal(r.choices?.length, 3);
+    assert.equal(r.text, r.choices![0]);
+    assert.ok(r.choices!.every((t) => t.length > 0), 'every choice has text');
+    assert.equal(r.usage?.completionTokens, 12);
+    const one = await streamCompletion({ endpoint: engine.url, model: engine.model, prompt: 'import os\n', maxTokens: 4 });
+    assert.equal(one.choices, undefined, 'one completion: no choices list');
+  });
+
+  it('--log-requests writes each completion request as it was received, one JSON line each', async () => {
+    const prompt = `# logged ${Date.now()}\nvalue = `;
+    await postJson(engine.url, '/v1/completions', { prompt, max_tokens: 2, seed: 5 });
+    const lines = fs.readFileSync(requestLog, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { prompt: string; n: number; seed: number; max_tokens: number });
+    const mine = lines.find((l) => l.prompt === prompt);
+    assert.ok(mine, 'the request is in the log');
+    assert.deepEqual({ n: mine.n, seed: mine.seed, max_tokens: mine.max_tokens }, { n: 1, seed: 5, max_tokens: 2 });
   });
 
   it('takes a prompt given as token ids', async () => {

@@ -28,6 +28,8 @@ quality against the ground truth (exact first line, edit similarity, brackets ba
 and server-side /metrics numbers beside them.
 
   --profile SPEC        NAME=URL[,model=M][,template=T][,maxTokens=N][,temperature=X][,topP=X]
+                        [,otherFiles=true] (add snippets of the files a sample imports and
+                        of the files beside it: one model with and without them)
                         (two or more; T is auto | prefix-only | a FIM format, e.g. qwen-fim)
   --records DIR         replay recorded traffic from this record directory (needs kept text)
   --workspace DIR       sample cursor positions from this folder's source files
@@ -95,7 +97,7 @@ interface CompareArgs {
   fleet?: FleetArgs;
 }
 
-const SPEC_KEYS = new Set(['model', 'template', 'maxTokens', 'temperature', 'topP']);
+const SPEC_KEYS = new Set(['model', 'template', 'maxTokens', 'temperature', 'topP', 'otherFiles']);
 
 /** NAME=URL[,key=value...] -> a raw profile object, validated like the setting is. */
 export function parseProfileSpec(spec: string): ModelProfile {
@@ -114,7 +116,10 @@ export function parseProfileSpec(spec: string): ModelProfile {
     const value = i > 0 ? pair.slice(i + 1).trim() : '';
     if (!SPEC_KEYS.has(key)) bad(`unknown key "${key || pair}" (known: ${[...SPEC_KEYS].join(', ')}).`);
     if (key === 'model' || key === 'template') raw[key] = value;
-    else {
+    else if (key === 'otherFiles') {
+      if (value !== 'true' && value !== 'false') bad(`otherFiles must be true or false, got "${value}".`);
+      raw[key] = value === 'true';
+    } else {
       const n = Number(value);
       if (!value || !Number.isFinite(n)) bad(`${key} must be a number, got "${value}".`);
       raw[key] = n;

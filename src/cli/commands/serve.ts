@@ -28,6 +28,8 @@ Options:
   --parallel N            concurrent requests; more wait in a queue (default 2)
   --served-model-name S   model name in the API (default: file name; tiny-qwen2 with --tiny)
   --gpu auto|cpu          use a GPU if llama.cpp finds one (default auto)
+  --log-requests FILE     append each completion request (prompt, n, seed, max_tokens) to FILE
+                          as one JSON line: what a client really sent
   With --tiny: --seed N, --allow-eos (let the model end early), --favor-token STR,
               --tiny-hidden N, --tiny-layers N (a bigger, slower model; default 64 and 2)
 `;
@@ -45,7 +47,7 @@ export async function run(args: string[]): Promise<number> {
   const values = parseCommandArgs('serve', args, {
     model: { type: 'string' },
     tiny: { type: 'boolean' },
-    ...stringOptions('port', 'host', 'ctx-size', 'threads', 'parallel', 'served-model-name', 'gpu', 'seed'),
+    ...stringOptions('port', 'host', 'ctx-size', 'threads', 'parallel', 'served-model-name', 'gpu', 'seed', 'log-requests'),
     'allow-eos': { type: 'boolean' },
     'favor-token': { type: 'string' },
     'tiny-hidden': { type: 'string' },
@@ -107,7 +109,15 @@ export async function run(args: string[]): Promise<number> {
   }
   log(`loaded ${servedModelName} in ${Math.round(performance.now() - loadStart)} ms: max_model_len ${engine.maxModelLen}, ${engine.parallel} parallel, ${engine.threads} threads, gpu ${engine.gpu || 'none (CPU)'}`);
 
-  const server = createEngineServer(engine, { log, bindHost: host });
+  const requestLog = values['log-requests'] ? fs.createWriteStream(values['log-requests'], { flags: 'a' }) : undefined;
+  requestLog?.on('error', (err) => log(`--log-requests: ${err.message}; requests are no longer logged.`));
+  const server = createEngineServer(engine, {
+    log,
+    bindHost: host,
+    ...(requestLog
+      ? { onCompletionRequest: (r) => void requestLog.write(`${JSON.stringify({ ts: Date.now(), model: r.model, prompt: r.prompt, n: r.n, seed: r.seed, max_tokens: r.maxTokens })}\n`) }
+      : {}),
+  });
   await listen(server, port, host).catch(async (err: NodeJS.ErrnoException) => {
     await engine.dispose();
     throw new CliUsageError(err.code === 'EADDRINUSE' ? `Port ${port} on ${host} is in use; pass another --port (0 picks a free one).` : `Cannot listen on ${host}:${port}: ${err.message}`, 1);
@@ -129,6 +139,7 @@ export async function run(args: string[]): Promise<number> {
   });
   server.close();
   server.closeAllConnections();
+  requestLog?.end();
   await engine.dispose();
   // Native threads should not keep the process alive after disposal; make sure.
   setTimeout(() => process.exit(0), 2000).unref();

@@ -58,6 +58,8 @@ export function requestBody(req: CompletionRequest): Record<string, unknown> {
     stop: req.stop,
     stop_token_ids: req.stopTokenIds,
     seed: req.seed,
+    // Only where more than one is asked for: servers that do not know `n` never see it.
+    n: req.n !== undefined && req.n > 1 ? req.n : undefined,
     stream: true,
     stream_options: { include_usage: true },
   };
@@ -74,6 +76,9 @@ function attempt(req: CompletionRequest, url: URL, body: string, createParser: C
   return new Promise<CompletionResult>((resolve, reject) => {
     const marks: TimingMarks = { t0: 0, chunks: [], wallT0: 0 };
     let text = '';
+    /** With n > 1, every choice's text by its index (choice 0's is `text`). */
+    const texts: string[] = [];
+    let textChars = 0;
     let finishReason: string | null = null;
     let usage: Usage | null = null;
     let chunkCount = 0;
@@ -113,7 +118,7 @@ function attempt(req: CompletionRequest, url: URL, body: string, createParser: C
       settled = true;
       cleanup();
       const timings = computeTimings(marks, usage);
-      resolve({ text, finishReason, usage, marks, timings, chunkCount });
+      resolve({ text, finishReason, usage, marks, timings, chunkCount, ...(req.n !== undefined && req.n > 1 ? { choices: Array.from({ length: req.n }, (_, i) => texts[i] ?? '') } : {}) });
     };
     const tooLarge = (what: string): ClientError =>
       new ClientError('too-large', `${where} sent more than ${what} for max_tokens ${req.maxTokens} (model "${req.model}"), so the completion was stopped. The server is not honouring max_tokens; check it or its proxy.`, { endpoint: where });
@@ -188,23 +193,27 @@ function attempt(req: CompletionRequest, url: URL, body: string, createParser: C
           marks.firstChunk = arrival;
           clearTimeout(firstTokenTimer);
         }
-        const choice: unknown = choices[0];
-        if (isRecord(choice)) {
+        for (const choice of choices as unknown[]) {
+          if (!isRecord(choice)) continue;
+          // One choice unless n > 1 was asked for; then each chunk names its choice by index.
+          const index = typeof choice['index'] === 'number' && Number.isInteger(choice['index']) && choice['index'] >= 0 && choice['index'] < (req.n ?? 1) ? choice['index'] : 0;
           const delta = typeof choice['text'] === 'string' ? choice['text'] : '';
-          if (choice['finish_reason'] !== null && choice['finish_reason'] !== undefined) finishReason = String(choice['finish_reason']);
-          if (delta) {
-            marks.lastContent = arrival;
-            if (text.length + delta.length > cap.chars) {
-              fail(tooLarge(`${cap.chars} characters`));
-              return;
-            }
-            text += delta;
-            try {
-              req.onText?.(delta);
-            } catch (err) {
-              fail(err instanceof Error ? err : new Error(String(err)));
-              return;
-            }
+          if (index === 0 && choice['finish_reason'] !== null && choice['finish_reason'] !== undefined) finishReason = String(choice['finish_reason']);
+          if (!delta) continue;
+          marks.lastContent = arrival;
+          textChars += delta.length;
+          if (textChars > cap.chars * (req.n ?? 1)) {
+            fail(tooLarge(`${cap.chars} characters`));
+            return;
+          }
+          texts[index] = (texts[index] ?? '') + delta;
+          if (index !== 0) continue;
+          text += delta;
+          try {
+            req.onText?.(delta);
+          } catch (err) {
+            fail(err instanceof Error ? err : new Error(String(err)));
+            return;
           }
         }
       }

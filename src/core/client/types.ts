@@ -15,6 +15,8 @@ export interface CompletionRequest {
   /** vLLM extension: stop on these token ids (Qwen FIM ends with them). */
   stopTokenIds?: number[];
   seed?: number;
+  /** Completions of the prompt to generate (vLLM's `n`); sent only when above 1. */
+  n?: number;
   apiKey?: string;
   /** Abort if no content chunk arrives within this many ms of t0 (0 = no limit; default DEFAULT_FIRST_TOKEN_TIMEOUT_MS). */
   firstTokenTimeoutMs?: number;
@@ -66,4 +68,6 @@ export interface CompletionResult {
   timings: Timings;
   /** Number of chunks with non-empty choices. */
   chunkCount: number;
+  /** With n > 1: each choice's text by index (`text` is choice 0's). */
+  choices?: string[];
 }

@@ -4,6 +4,8 @@
 // following lines as the truth.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { importCandidates } from '../context/imports';
+import type { ContextSnippet } from '../context/snippets';
 import { languageIdForFile } from '../pipeline/languageId';
 import type { CompletionRecord } from '../store/record';
 import { RecordStore } from '../store/recordStore';
@@ -26,7 +28,18 @@ export interface ReplayCase {
   /** Workspace cases: the file (relative to the root) and the 1-based line of the cursor. */
   file?: string;
   line?: number;
+  /**
+   * Workspace cases: snippets of other files a profile with other files on adds to the
+   * prompt (the files this one imports, then files beside it of its language, standing in
+   * for what an editor has open). Recorded cases have none: records keep no other files.
+   */
+  otherFiles?: { snippets: ContextSnippet[]; currentPath: string; repoName: string };
 }
+
+/** Characters of each other file a workspace case carries, as the editor's candidates do. */
+const OTHER_FILE_CHARS = 4000;
+/** Files beside the case's file offered besides its imports. */
+const NEIGHBOUR_FILES = 3;
 
 /** How much of the prefix end decides "the same spot" when deduplicating recorded traffic. */
 const DEDUPE_TAIL_CHARS = 200;
@@ -165,6 +178,24 @@ export async function sampleWorkspaceCases(rootDir: string, opts: WorkspaceSampl
       });
     }
   }
+  for (const c of out) {
+    const snippets = otherFilesOf(c.file!, c.languageId, pool);
+    if (snippets.length) c.otherFiles = { snippets, currentPath: c.file!, repoName: path.basename(root) };
+  }
+  return out;
+}
+
+function otherFilesOf(rel: string, languageId: string, pool: readonly { rel: string; text: string }[]): ContextSnippet[] {
+  const byPath = new Map(pool.map((f) => [f.rel, f.text]));
+  const head = (text: string) => (text.length <= OTHER_FILE_CHARS ? text : text.slice(0, Math.max(1, text.lastIndexOf('\n', OTHER_FILE_CHARS))));
+  const out: ContextSnippet[] = [];
+  for (const group of importCandidates(byPath.get(rel) ?? '', languageId, rel)) {
+    const hit = group.find((p) => p !== rel && byPath.has(p));
+    if (hit) out.push({ path: hit, languageId, text: head(byPath.get(hit)!), source: 'import', at: 0 });
+  }
+  const dir = path.posix.dirname(rel);
+  const beside = pool.filter((f) => f.rel !== rel && path.posix.dirname(f.rel) === dir && languageIdForFile(f.rel) === languageId).slice(0, NEIGHBOUR_FILES);
+  for (const f of beside) out.push({ path: f.rel, languageId, text: head(f.text), source: 'viewed', at: 0 });
   return out;
 }
 

@@ -206,6 +206,11 @@ const mib = (v: number): string => `${v.toFixed(0)} MiB`;
 const util = (v: number): string => `${v.toFixed(1)}%`;
 const sharedUtil = (p: ProfileResult): string | undefined => (p.modelGpu?.utilShared ? 'shared' : undefined);
 
+function meanPromptTokens(p: ProfileResult): number | undefined {
+  const counts = p.results.filter((r) => r.status === 'ok' && r.promptTokens !== undefined).map((r) => r.promptTokens!);
+  return counts.length ? counts.reduce((s, n) => s + n, 0) / counts.length : undefined;
+}
+
 const GROUPS: { title: string; rows: Row[] }[] = [
   {
     title: 'Latency (client side)',
@@ -227,6 +232,8 @@ const GROUPS: { title: string; rows: Row[] }[] = [
       { label: 'Requests finished', value: (p) => p.count, format: num(0) },
       { label: 'Failures', value: (p) => (p.status === 'failed' ? undefined : p.failures), format: num(0), better: 'lower' },
       { label: 'Output tokens', value: (p) => p.outputTokens, format: num(0) },
+      // What other files' snippets (a profile's otherFiles) or a template cost in prompt size.
+      { label: 'Prompt tokens (mean)', value: meanPromptTokens, format: num(0) },
       { label: 'Throughput (tokens/s)', value: (p) => p.throughputTokensPerSec, format: num(1), better: 'higher' },
       { label: 'Goodput (TTFT within SLO)', value: (p) => p.goodput, format: pct, better: 'higher' },
     ],

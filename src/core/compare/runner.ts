@@ -59,6 +59,8 @@ export interface ProgressInfo {
 export interface RunComparisonOptions {
   cases: readonly ReplayCase[];
   profiles: readonly ModelProfile[];
+  /** Share of the prompt limit the text before the cursor keeps when other files are added (default 0.5, the editor's). */
+  minPrefixShare?: number;
   /**
    * Requests in flight at once per profile; several levels make a sweep (every case replayed
    * at each level, in this order). Default 1 (the editor's own pattern).
@@ -114,6 +116,8 @@ export interface RunComparisonOptions {
 
 export { DEFAULT_TTFT_SLO_MS };
 export const DEFAULT_BUDGET_TOKENS = 1536;
+/** The editor's default of completionLab.context.minPrefixShare. */
+export const DEFAULT_MIN_PREFIX_SHARE = 0.5;
 
 /** Distinct positive whole levels in the order given; [1] when none. */
 export function concurrencyLevels(c: number | readonly number[] | undefined): number[] {
@@ -230,6 +234,9 @@ async function runProfile(profile: ModelProfile, opts: RunComparisonOptions, run
       totalTimeoutMs: opts.totalTimeoutMs ?? 180_000,
       ...(opts.signal ? { signal: opts.signal } : {}),
       ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
+      // Only for a profile that asks (otherFiles: true): recorded traffic has no other files, so
+      // a comparison measures the current file alone unless a profile is the "with" side.
+      ...(c.otherFiles && profile.otherFiles === true ? { otherFiles: { ...c.otherFiles, minPrefixShare: opts.minPrefixShare ?? DEFAULT_MIN_PREFIX_SHARE } } : {}),
       ...(apiKey ? { apiKey } : {}),
       ...(opts.client ? { client: opts.client } : {}),
     });

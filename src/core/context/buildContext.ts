@@ -4,6 +4,7 @@
 // makes the budget a hard limit (per-line sums differ slightly from whole-text counts).
 import { countWithin, fitTokens } from './fit';
 import { lineEndAt, lineStartAt } from './lines';
+import { fitSnippets, frameFor, frameOverhead, NO_FRAME, type Frame, type OtherFilesInput } from './otherFiles';
 import { countTokens } from './tokenizer';
 import { checkTemplate, renderPrompt, usesSuffix, type TemplateSpec } from './templates';
 
@@ -21,6 +22,8 @@ export interface ContextInput {
   maxModelLen?: number | undefined;
   maxTokens: number;
   template: TemplateSpec;
+  /** Snippets of other files to add where they fit (absent: the current file alone). */
+  otherFiles?: OtherFilesInput;
 }
 
 export interface BuiltContext {
@@ -34,6 +37,10 @@ export interface BuiltContext {
   /** Whole lines dropped before the kept prefix / after the kept suffix. */
   truncatedPrefixLines: number;
   truncatedSuffixLines: number;
+  /** Other files the prompt carries snippets of, most relevant first (absent: none). */
+  otherFiles?: string[];
+  /** Tokens those snippets and their frame take. */
+  otherFilesTokens?: number;
 }
 
 export class ContextError extends Error {
@@ -46,11 +53,44 @@ export function promptLimit(budgetTokens: number, maxTokens: number, maxModelLen
 }
 
 export function buildContext(input: ContextInput): BuiltContext {
+  const plain = buildCurrentFile(input, NO_FRAME);
+  const other = input.otherFiles;
+  if (!other || other.snippets.length === 0) return plain;
+  // The current file's prefix keeps its share (or all of itself when shorter); its suffix
+  // and the frame are paid first; the snippets get the rest, cut to it on line boundaries.
+  const keepPrefix = Math.min(countTokens(plain.prefix), Math.ceil(plain.limitTokens * other.minPrefixShare));
+  const fixed = countTokens(renderPrompt(input.template, '', '')) + countTokens(plain.suffix) + frameOverhead(other);
+  let room = plain.limitTokens - fixed - keepPrefix;
+  // Counts of joined text drift from sums of line counts by a few tokens: if the prefix came
+  // out short, give the snippets less and build again (a few rounds at most).
+  for (let round = 0; round < 4 && room > 0; round++) {
+    const fitted = fitSnippets(other, room);
+    if (fitted.kept.length === 0) return plain;
+    const frame = frameFor(other, fitted.kept);
+    let built: BuiltContext;
+    try {
+      built = buildCurrentFile(input, frame);
+    } catch (err) {
+      // No room beside these snippets after all: the current file alone is the prompt.
+      if (err instanceof ContextError) return plain;
+      throw err;
+    }
+    const kept = countTokens(built.prefix);
+    if (kept >= keepPrefix) {
+      return { ...built, otherFiles: fitted.kept.map((s) => s.path), otherFilesTokens: countTokens(frame.before + frame.prefixHead) };
+    }
+    room -= keepPrefix - kept + 4;
+  }
+  return plain;
+}
+
+function buildCurrentFile(input: ContextInput, frame: Frame): BuiltContext {
   const { text, template } = input;
   checkTemplate(template);
   const offset = Math.max(0, Math.min(input.offset, text.length));
   const limit = promptLimit(input.budgetTokens, input.maxTokens, input.maxModelLen);
-  const templateTokens = countTokens(renderPrompt(template, '', ''));
+  const render = (prefix: string, suffix: string): string => frame.before + renderPrompt(template, frame.prefixHead + prefix, suffix);
+  const templateTokens = countTokens(render('', ''));
   const available = limit - templateTokens;
   if (available < 1) {
     const why = input.maxModelLen ? `max_model_len ${input.maxModelLen} minus max_tokens ${input.maxTokens} and a margin of ${SAFETY_MARGIN_TOKENS}` : `the budget of ${input.budgetTokens} tokens`;
@@ -111,7 +151,7 @@ export function buildContext(input: ContextInput): BuiltContext {
   for (;;) {
     const prefix = joinReversed(prefixPieces) + cursorPrefix;
     const suffix = withSuffix ? cursorSuffix + suffixPieces.join('') : '';
-    const prompt = renderPrompt(template, prefix, suffix);
+    const prompt = render(prefix, suffix);
     const promptTokens = countTokens(prompt);
     if (promptTokens <= limit) {
       const prefixStartFinal = lineStart - prefixPieces.reduce((s, p) => s + p.length, 0);

@@ -1,5 +1,5 @@
 // Validates a /v1/completions body into engine parameters, with vLLM's defaults
-// (max_tokens 16, temperature 1, top_p 1; top_k see below) and vLLM's refusals (suffix, n > 1).
+// (max_tokens 16, temperature 1, top_p 1, n 1; top_k see below) and vLLM's refusal of suffix.
 import { ApiError, badRequest } from './apiError';
 
 export interface CompletionRequest {
@@ -11,6 +11,8 @@ export interface CompletionRequest {
   topP: number;
   topK: number;
   seed: number | undefined;
+  /** Completions of this one prompt (vLLM's `n`); each is its own choice, with its own index. */
+  n: number;
   stop: string[];
   stopTokenIds: number[];
   ignoreEos: boolean;
@@ -19,6 +21,9 @@ export interface CompletionRequest {
 }
 
 type Json = Record<string, unknown>;
+
+/** Most completions one request may ask for: each takes a sequence slot (or waits for one) on a CPU. */
+export const MAX_N = 8;
 
 function num(body: Json, key: string, fallback: number, check: (n: number) => boolean, rule: string): number {
   const v = body[key];
@@ -43,7 +48,6 @@ export function parseCompletionRequest(raw: unknown): CompletionRequest {
   const body = raw as Json;
   if (body.prompt === undefined) throw badRequest('prompt is required.', 'prompt');
   if (body.suffix !== undefined && body.suffix !== null) throw badRequest('suffix is not currently supported', 'suffix');
-  if (body.n !== undefined && body.n !== null && body.n !== 1) throw badRequest('n must be 1 for this engine.', 'n');
   if (body.model !== undefined && body.model !== null && typeof body.model !== 'string') throw badRequest('model must be a string.', 'model');
 
   let stop: string[] = [];
@@ -73,6 +77,7 @@ export function parseCompletionRequest(raw: unknown): CompletionRequest {
     topP: num(body, 'top_p', 1, (n) => n > 0 && n <= 1, 'in (0, 1]'),
     topK: topK <= 0 ? 0 : topK,
     seed,
+    n: num(body, 'n', 1, (v) => Number.isInteger(v) && v >= 1 && v <= MAX_N, `an integer from 1 to ${MAX_N} on this engine`),
     stop,
     stopTokenIds,
     ignoreEos: body.ignore_eos === true,

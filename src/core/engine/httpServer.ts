@@ -3,7 +3,7 @@
 import * as crypto from 'node:crypto';
 import * as http from 'node:http';
 import { ApiError, badRequest } from './apiError';
-import { parseCompletionRequest } from './completionRequest';
+import { parseCompletionRequest, type CompletionRequest } from './completionRequest';
 import { checkPromptChars, type Engine } from './engine';
 import { checkCaller, checkJsonBody } from './localGuard';
 
@@ -52,6 +52,8 @@ export interface EngineServerOptions {
   log?: (line: string) => void;
   /** The address the server is bound to (accepted as Host besides loopback names). */
   bindHost?: string;
+  /** Called with each valid completion request as received (serve --log-requests writes them out). */
+  onCompletionRequest?: (request: CompletionRequest) => void;
 }
 
 export function createEngineServer(engine: Engine, opts: EngineServerOptions = {}): http.Server {
@@ -64,6 +66,7 @@ export function createEngineServer(engine: Engine, opts: EngineServerOptions = {
   async function completions(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const request = parseCompletionRequest(await readJson(req));
     checkModel(request.model);
+    opts.onCompletionRequest?.(request);
     // A client that goes away before the end (a stale completion) aborts generation.
     const abort = new AbortController();
     res.on('close', () => {
@@ -73,13 +76,33 @@ export function createEngineServer(engine: Engine, opts: EngineServerOptions = {
     const created = Math.floor(Date.now() / 1000);
     const base = { id, object: 'text_completion', created, model: engine.modelName };
 
+    // n > 1: n generations of the one prompt side by side, each its own choice (index i). With
+    // a seed, choice i samples with seed + i, so the choices differ yet repeat run to run.
+    const runAll = async (onText: (index: number, text: string) => void) => {
+      try {
+        return await Promise.all(
+          Array.from({ length: request.n }, (_, i) => {
+            const one = i === 0 || request.seed === undefined ? request : { ...request, seed: request.seed + i };
+            return engine.complete(one, abort.signal, (text) => onText(i, text));
+          }),
+        );
+      } catch (err) {
+        abort.abort();
+        throw err;
+      }
+    };
+    const usage = (outs: { promptTokens: number; completionTokens: number }[]) => {
+      const completion = outs.reduce((s, o) => s + o.completionTokens, 0);
+      return { prompt_tokens: outs[0]!.promptTokens, total_tokens: outs[0]!.promptTokens + completion, completion_tokens: completion };
+    };
+
     if (!request.stream) {
-      const out = await engine.complete(request, abort.signal, () => undefined);
-      if (out.finishReason === 'abort') return;
+      const outs = await runAll(() => undefined);
+      if (outs.some((o) => o.finishReason === 'abort')) return;
       sendJson(res, 200, {
         ...base,
-        choices: [{ index: 0, text: out.text, logprobs: null, finish_reason: out.finishReason, stop_reason: out.stopReason, prompt_logprobs: null }],
-        usage: { prompt_tokens: out.promptTokens, total_tokens: out.promptTokens + out.completionTokens, completion_tokens: out.completionTokens, prompt_tokens_details: null },
+        choices: outs.map((out, index) => ({ index, text: out.text, logprobs: null, finish_reason: out.finishReason, stop_reason: out.stopReason, prompt_logprobs: null })),
+        usage: { ...usage(outs), prompt_tokens_details: null },
       });
       return;
     }
@@ -95,19 +118,17 @@ export function createEngineServer(engine: Engine, opts: EngineServerOptions = {
       }
       if (!res.writableEnded && !res.destroyed) res.write(`data: ${typeof payload === 'string' ? payload : JSON.stringify(payload)}\n\n`);
     };
-    const chunk = (text: string, finishReason: string | null, stopReason: string | number | null): unknown => ({
+    const chunk = (index: number, text: string, finishReason: string | null, stopReason: string | number | null): unknown => ({
       ...base,
-      choices: [{ index: 0, text, logprobs: null, finish_reason: finishReason, stop_reason: stopReason }],
+      choices: [{ index, text, logprobs: null, finish_reason: finishReason, stop_reason: stopReason }],
       usage: null,
     });
     try {
       // Too-long prompts throw before the first write, so they still get a plain HTTP 400.
-      const out = await engine.complete(request, abort.signal, (text) => write(chunk(text, null, null)));
-      if (out.finishReason === 'abort') return;
-      write(chunk('', out.finishReason, out.stopReason));
-      if (request.includeUsage) {
-        write({ ...base, choices: [], usage: { prompt_tokens: out.promptTokens, total_tokens: out.promptTokens + out.completionTokens, completion_tokens: out.completionTokens } });
-      }
+      const outs = await runAll((index, text) => write(chunk(index, text, null, null)));
+      if (outs.some((o) => o.finishReason === 'abort')) return;
+      outs.forEach((out, index) => write(chunk(index, '', out.finishReason, out.stopReason)));
+      if (request.includeUsage) write({ ...base, choices: [], usage: usage(outs) });
       write('[DONE]');
       res.end();
     } catch (err) {

@@ -4,6 +4,8 @@
 import { streamCompletion } from '../client/stream';
 import type { CompletionRequest, CompletionResult } from '../client/types';
 import { buildContext, type BuiltContext, type ContextInput } from '../context/buildContext';
+import type { OtherFilesStyle } from '../context/otherFiles';
+import { rankSnippets, type ContextSnippet } from '../context/snippets';
 import { lineStartAt } from '../context/lines';
 import { warmTokenizer } from '../context/tokenizer';
 import { postProcess } from '../post/postProcess';
@@ -55,11 +57,32 @@ export interface CompleteAtInput {
   multiline?: boolean | undefined;
   apiKey?: string | undefined;
   seed?: number | undefined;
+  /** Completions to ask for in this one request (vLLM's `n`); see CompleteAtOutput.choices. */
+  n?: number | undefined;
   firstTokenTimeoutMs?: number | undefined;
   totalTimeoutMs?: number | undefined;
-  onText?: (delta: string) => void | undefined;
+  onText?: ((delta: string) => void) | undefined;
   /** Where the prompt is built; default {@link inProcessContext}. */
   context?: ContextBuilder | undefined;
+  /** Candidate snippets of other files; ranked, cut and placed in the prompt here. Absent: the current file alone. */
+  otherFiles?: OtherFilesRequest | undefined;
+}
+
+export interface OtherFilesRequest {
+  snippets: ContextSnippet[];
+  /** The current file's workspace-relative path. */
+  currentPath: string;
+  repoName: string;
+  /** Share of the prompt limit the text before the cursor keeps (see OtherFilesInput). */
+  minPrefixShare: number;
+}
+
+/**
+ * Qwen2.5-Coder was trained on repositories as `<|repo_name|>` and `<|file_sep|>`-separated
+ * files (its technical report); every other model gets the snippets as comments.
+ */
+export function otherFilesStyle(e: Pick<EffectiveProfile, 'template' | 'family' | 'model'>): OtherFilesStyle {
+  return e.template === 'qwen-fim' || (e.family === 'qwen' && e.template === 'prefix-only' && /coder/i.test(e.model)) ? 'qwen-repo' : 'comment';
 }
 
 export interface CompleteAtOutput {
@@ -73,6 +96,8 @@ export interface CompleteAtOutput {
   result: CompletionResult;
   effective: EffectiveProfile;
   warnings: string[];
+  /** With n > 1: the distinct non-empty completions, post-processed, in the server's order. */
+  choices?: string[];
 }
 
 /** Most of the text after the cursor post-processing looks at (overlap, mid-line). */
@@ -100,14 +125,20 @@ export async function completeAt(input: CompleteAtInput): Promise<CompleteAtOutp
   // Everything below works on "\n" text (lineEndings.ts says why).
   const { text: docText, offset } = withLf(input.text, Math.max(0, Math.min(input.offset, input.text.length)));
   const template = effective.template === 'custom' ? { kind: effective.template, custom: effective.customTemplate! } : { kind: effective.template };
-  const context = await (input.context ?? inProcessContext).build({
+  const contextInput: ContextInput = {
     text: docText,
     offset,
     budgetTokens: input.budgetTokens,
     maxModelLen: served.maxModelLen,
     maxTokens: effective.maxTokens,
     template,
-  });
+  };
+  const other = input.otherFiles;
+  if (other) {
+    const snippets = rankSnippets(other.snippets, { path: other.currentPath, languageId: input.languageId });
+    if (snippets.length) contextInput.otherFiles = { ...other, snippets, languageId: input.languageId, style: otherFilesStyle(effective) };
+  }
+  const context = await (input.context ?? inProcessContext).build(contextInput);
 
   const req: CompletionRequest = {
     endpoint: effective.endpoint,
@@ -122,6 +153,7 @@ export async function completeAt(input: CompleteAtInput): Promise<CompleteAtOutp
   if (input.signal) req.signal = input.signal;
   if (input.apiKey) req.apiKey = input.apiKey;
   if (input.seed !== undefined) req.seed = input.seed;
+  if (input.n !== undefined && input.n > 1) req.n = input.n;
   if (input.firstTokenTimeoutMs !== undefined) req.firstTokenTimeoutMs = input.firstTokenTimeoutMs;
   if (input.totalTimeoutMs !== undefined) req.totalTimeoutMs = input.totalTimeoutMs;
   if (input.onText) req.onText = input.onText;
@@ -129,13 +161,17 @@ export async function completeAt(input: CompleteAtInput): Promise<CompleteAtOutp
   const result = await (input.client ?? streamCompletion)(req);
 
   const lineStart = lineStartAt(docText, offset);
-  const text = postProcess(result.text, {
-    prefixLine: docText.slice(lineStart, offset),
-    suffixText: docText.slice(offset, offset + SUFFIX_LOOK_CHARS),
-    languageId: input.languageId,
-    multiline: input.multiline ?? true,
-    stop: effective.stop,
-    stripThink: effective.stripThink,
-  });
-  return { text, raw: result.text, context, cursorText: cursorText(docText, offset, context), result, effective, warnings: effective.warnings };
+  const post = (raw: string) =>
+    postProcess(raw, {
+      prefixLine: docText.slice(lineStart, offset),
+      suffixText: docText.slice(offset, offset + SUFFIX_LOOK_CHARS),
+      languageId: input.languageId,
+      multiline: input.multiline ?? true,
+      stop: effective.stop,
+      stripThink: effective.stripThink,
+    });
+  const text = post(result.text);
+  const out: CompleteAtOutput = { text, raw: result.text, context, cursorText: cursorText(docText, offset, context), result, effective, warnings: effective.warnings };
+  if (result.choices) out.choices = [...new Set(result.choices.map(post).filter((t): t is string => !!t))];
+  return out;
 }

@@ -79,5 +79,6 @@ export function resolveProfile(profile: ModelProfile, served: ServedModel | stri
   };
   if (customTemplate !== undefined) effective.customTemplate = customTemplate;
   if (profile.apiKeyName) effective.apiKeyName = profile.apiKeyName;
+  if (profile.otherFiles !== undefined) effective.otherFiles = profile.otherFiles;
   return effective;
 }

@@ -26,6 +26,8 @@ export interface ModelProfile {
   launchCommand?: string;
   /** Where its replicas' and GPUs' numbers are read on a shared server or cluster. */
   prometheus?: ProfilePrometheus;
+  /** Send snippets of other files with the prompt; absent: the completionLab.context.otherFiles setting. */
+  otherFiles?: boolean;
 }
 
 /**
@@ -52,6 +54,8 @@ export interface EffectiveProfile {
   /** Remove <think>…</think> from what is shown. */
   stripThink: boolean;
   apiKeyName?: string;
+  /** The profile's own choice on other files' snippets (absent: the setting decides). */
+  otherFiles?: boolean;
   /** Why these settings may serve this model badly; shown once, never thrown. */
   warnings: string[];
 }

@@ -8,7 +8,7 @@ export interface ProfilesValidation {
   errors: string[];
 }
 
-const KNOWN_FIELDS = new Set(['name', 'endpoint', 'model', 'template', 'customTemplate', 'temperature', 'topP', 'maxTokens', 'stop', 'apiKeyName', 'launchCommand', 'prometheus']);
+const KNOWN_FIELDS = new Set(['name', 'endpoint', 'model', 'template', 'customTemplate', 'temperature', 'topP', 'maxTokens', 'stop', 'apiKeyName', 'launchCommand', 'prometheus', 'otherFiles']);
 
 export function validateProfiles(raw: unknown): ProfilesValidation {
   const errors: string[] = [];
@@ -125,6 +125,12 @@ function validateOne(e: Record<string, unknown>, label: string, errors: string[]
     if (typeof v === 'string') {
       if (v.trim()) profile[key] = v.trim();
     } else errors.push(`${label}: "${key}" must be a string, not ${describe(v)}; ignored.`);
+  }
+
+  const otherFiles = e['otherFiles'];
+  if (otherFiles !== undefined) {
+    if (typeof otherFiles === 'boolean') profile.otherFiles = otherFiles;
+    else errors.push(`${label}: "otherFiles" must be true or false, not ${describe(otherFiles)}; completionLab.context.otherFiles applies.`);
   }
 
   if (e['prometheus'] !== undefined) {
