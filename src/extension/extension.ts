@@ -17,7 +17,7 @@ import { GpuWatch } from './gpuWatch';
 import { LiveStats } from './liveStats';
 import { errorText, log } from './log';
 import { ACCEPT_COMMAND, OutcomeTracker } from './outcomes';
-import { ProfilingPanel, registerPanelSerializer } from './panel';
+import { registerPanel } from './panel';
 import { PanelModel } from './panelModel';
 import { OtherFiles } from './otherFiles';
 import { CompletionProvider } from './provider';
@@ -71,23 +71,14 @@ function start(context: vscode.ExtensionContext, timing: HostTiming): Completion
   const otherFiles = sub(new OtherFiles());
   const provider = sub(new CompletionProvider({ active: () => active.current, outcomes, recorder: new Recorder(store, gpu, panel, stats), gate: enabledFor, context: contextBuilder, otherFiles }));
   sub(vscode.languages.registerInlineCompletionItemProvider({ pattern: '**' }, provider));
-  const statusBar = sub(new StatusBar(stats, {
-    enabled: () => config.enabled(),
-    snoozedUntil: () => snooze.until,
-    profileName: () => config.activeProfile().profile?.name,
-    profileProblem: () => config.activeProfile().errors[0],
-    storeProblem: () => storeHealth.problem,
-  }));
-  sub(storeHealth.onDidChange(() => statusBar.schedule()));
-  // A panel opened (or restored after a reload) keeps the GPU watch polling while it is open.
-  const panelOpened = (p: ProfilingPanel) => { p.panel.onDidDispose(() => setTimeout(() => gpu.refresh(), 0)); gpu.refresh(); };
-  const showPanel = () => panelOpened(ProfilingPanel.show(context.extensionUri, (fresh) => panel.state(fresh), stats.onDidChange));
-  sub(registerPanelSerializer(context.extensionUri, (fresh) => panel.state(fresh), stats.onDidChange, panelOpened));
-  const runComparison = (args?: ComparisonArgs) => runComparisonCommand({
-    store, reportsDir: panel.reportsDir, sampler: () => gpu.sampler, apiKeyFor: (p) => keys.get(p), context: contextBuilder, onReport: (view) => panel.setComparison(view),
-  }, args);
+  const statusBar = sub(new StatusBar(stats, { enabled: () => config.enabled(), snoozedUntil: () => snooze.until, profileName: () => config.activeProfile().profile?.name,
+    profileProblem: () => config.activeProfile().errors[0], storeProblem: () => storeHealth.problem }));
+  for (const changed of [storeHealth.onDidChange, snooze.onDidChange]) sub(changed(() => statusBar.schedule()));
+  const { show: showPanel, serializer } = registerPanel(context.extensionUri, (fresh) => panel.state(fresh), stats.onDidChange, () => gpu.refresh());
+  sub(serializer);
+  const runComparison = (args?: ComparisonArgs) =>
+    runComparisonCommand({ store, reportsDir: panel.reportsDir, sampler: () => gpu.sampler, apiKeyFor: (p) => keys.get(p), context: contextBuilder, onReport: (view) => panel.setComparison(view) }, args);
   const clearCaches = () => { provider.clearCache(); panel.forget(); };
-  sub(snooze.onDidChange(() => statusBar.schedule()));
   for (const d of registerControls({ snooze, stats, forceNext: () => provider.forceNext() })) sub(d);
   for (const d of registerCommands({ store, servers: sub(new ServerManager(context.extensionPath)), showPanel, clearCaches, keys, runComparison })) sub(d);
   // The GPU source follows the profile (its Prometheus block, its server's GPU); restart() keeps an unchanged one.

@@ -23,7 +23,7 @@ export class ProfilingPanel extends Disposable {
     return ProfilingPanel.current;
   }
 
-  /** A panel VS Code restored after a window reload (see registerPanelSerializer). */
+  /** A panel VS Code restored after a window reload (see registerPanel). */
   static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, state: (fresh: boolean) => Promise<PanelState>, onChange: vscode.Event<void>): ProfilingPanel {
     ProfilingPanel.current?.dispose();
     panel.webview.options = webviewOptions(extensionUri);
@@ -92,10 +92,21 @@ function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
  * Brings the panel back after a window reload (package.json activates on
  * `onWebviewPanel:completionLab.panel`). `opened` runs for a revived panel as for a new one.
  */
-export function registerPanelSerializer(extensionUri: vscode.Uri, state: (fresh: boolean) => Promise<PanelState>, onChange: vscode.Event<void>, opened: (p: ProfilingPanel) => void): vscode.Disposable {
-  return vscode.window.registerWebviewPanelSerializer(ProfilingPanel.viewType, {
-    deserializeWebviewPanel: async (panel) => opened(ProfilingPanel.revive(panel, extensionUri, state, onChange)),
-  });
+/**
+ * The panel's show() and its serializer, so it comes back after a window reload;
+ * `openedOrClosed` runs whenever one opens or closes (the GPU watch polls while one is open).
+ */
+export function registerPanel(extensionUri: vscode.Uri, state: (fresh: boolean) => Promise<PanelState>, onChange: vscode.Event<void>, openedOrClosed: () => void): { show: () => void; serializer: vscode.Disposable } {
+  const opened = (p: ProfilingPanel) => {
+    p.panel.onDidDispose(() => setTimeout(openedOrClosed, 0));
+    openedOrClosed();
+  };
+  return {
+    show: () => opened(ProfilingPanel.show(extensionUri, state, onChange)),
+    serializer: vscode.window.registerWebviewPanelSerializer(ProfilingPanel.viewType, {
+      deserializeWebviewPanel: async (panel) => opened(ProfilingPanel.revive(panel, extensionUri, state, onChange)),
+    }),
+  };
 }
 
 function html(webview: vscode.Webview, extensionUri: vscode.Uri): string {

@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import { DEFAULT_KEY_WINDOW, type KeyWindow } from '../core/cache/cacheKey';
 import { CompletionCache } from '../core/cache/completionCache';
 import { ClientError } from '../core/client/errors';
-import { completeAt, type ContextBuilder } from '../core/pipeline/completeAt';
+import { completeAt, type CompleteAtOutput, type ContextBuilder } from '../core/pipeline/completeAt';
 import { TypingRhythm } from '../core/typing/adaptiveDebounce';
 import type { CompletionRecord, Outcome } from '../core/store/record';
 import type { ActiveProfile } from './activeProfile';
@@ -184,13 +184,7 @@ export class CompletionProvider extends Disposable implements vscode.InlineCompl
     more?: { n: number; shown: string },
   ): Promise<vscode.InlineCompletionItem[] | { recordId: string; texts: string[] } | undefined> {
     const key = spot.doc.uri.toString();
-    const previous = this.inFlight.get(key);
-    if (previous) {
-      previous.superseded = true;
-      previous.controller.abort();
-    }
-    const flight: InFlight = { controller: new AbortController(), superseded: false };
-    this.inFlight.set(key, flight);
+    const flight = this.claimFlight(key);
     const sub = token.onCancellationRequested(() => flight.controller.abort());
 
     const started = Date.now();
@@ -200,19 +194,7 @@ export class CompletionProvider extends Disposable implements vscode.InlineCompl
     let span: RequestSpan | undefined;
     try {
       this.requests++;
-      const otherFiles = this.deps.otherFiles?.gather(spot.doc, spot.text, server.effective.otherFiles);
-      const out = await completeAt({
-        text: spot.text,
-        offset: spot.offset,
-        languageId: spot.doc.languageId,
-        resolved: server,
-        budgetTokens: config.contextTokens(),
-        signal: flight.controller.signal,
-        apiKey: await active.apiKey(),
-        ...(this.deps.context ? { context: this.deps.context } : {}),
-        ...(otherFiles ? { otherFiles } : {}),
-        ...(more ? { n: more.n } : {}),
-      });
+      const out = await this.send(spot, active, server, flight.controller.signal, more?.n);
       const t = out.result.timings;
       record = { ...base, prefix: out.cursorText.prefix, suffix: out.cursorText.suffix, promptTokens: out.context.promptTokens ?? t.promptTokens, timings: t };
       const wallT0 = out.result.marks.wallT0;
@@ -251,6 +233,35 @@ export class CompletionProvider extends Disposable implements vscode.InlineCompl
       this.deps.recorder.record(record, span);
       log().debug(`completion ${record.id}: ${outcome}, TTFT ${record.timings?.ttftMs?.toFixed(0) ?? '-'} ms, ${record.timings?.outputTokens ?? '-'} tokens`);
     }
+  }
+
+  /** This editor's new request: the one in flight before it is superseded and aborted on the server. */
+  private claimFlight(key: string): InFlight {
+    const previous = this.inFlight.get(key);
+    if (previous) {
+      previous.superseded = true;
+      previous.controller.abort();
+    }
+    const flight: InFlight = { controller: new AbortController(), superseded: false };
+    this.inFlight.set(key, flight);
+    return flight;
+  }
+
+  /** The completion itself, with the prompt built in the worker and other files' snippets. */
+  private async send(spot: Spot, active: ActiveProfile, server: Connected, signal: AbortSignal, n: number | undefined): Promise<CompleteAtOutput> {
+    const otherFiles = this.deps.otherFiles?.gather(spot.doc, spot.text, server.effective.otherFiles);
+    return completeAt({
+      text: spot.text,
+      offset: spot.offset,
+      languageId: spot.doc.languageId,
+      resolved: server,
+      budgetTokens: config.contextTokens(),
+      signal,
+      apiKey: await active.apiKey(),
+      ...(this.deps.context ? { context: this.deps.context } : {}),
+      ...(otherFiles ? { otherFiles } : {}),
+      ...(n !== undefined ? { n } : {}),
+    });
   }
 
   /** What a finished request shows; one the editor no longer wants is kept for typing through. */

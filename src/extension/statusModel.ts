@@ -91,21 +91,7 @@ export function renderStatus(state: StatusState): StatusView {
       const lines: string[] = [];
       if (state.kind === 'degraded') lines.push(`$(warning) ${esc(state.message)}`, '');
       lines.push(`**Completion Lab**: ${f.model ? l10n.t('profile *{0}*, model {1}', esc(f.profile), esc(f.model)) : l10n.t('profile *{0}*', esc(f.profile))}`, '');
-      if (last) {
-        lines.push(
-          `| ${l10n.t('last completion')} | |`, '| --- | --- |',
-          `| TTFT | ${ms(last.timings?.ttftMs)} |`,
-          `| ${l10n.t('end to end')} | ${ms(last.timings?.e2eMs)} |`,
-          `| ${l10n.t('time per output token')} | ${ms(last.timings?.tpotMs)} |`,
-          `| ${l10n.t('decode speed')} | ${num(last.timings?.decodeTokensPerSec, 1)} tok/s |`,
-          `| ${l10n.t('tokens in / out')} | ${num(last.promptTokens)} / ${num(last.timings?.outputTokens)} |`,
-          `| ${l10n.t('keystroke → request')} | ${l10n.t('{0} (wait {1})', ms(last.keystrokeToRequestMs), ms(last.debounceMs))} |`,
-          `| ${l10n.t('keystroke → ghost text')} | ${ms(last.keystrokeToShownMs)} |`,
-          `| ${l10n.t('outcome')} | ${esc(outcomeText(last.outcome))} |`, '',
-        );
-      } else {
-        lines.push(l10n.t('No completion yet.'), '');
-      }
+      lines.push(...(last ? lastCompletionLines(last) : [l10n.t('No completion yet.')]), '');
       lines.push(l10n.t('TTFT over the last {0}: p50 {1}, p90 {2} (client)', f.count, ms(f.p50), ms(f.p90)));
       if (f.shownP50 !== undefined) lines.push('', l10n.t('Keystroke → ghost text: p50 {0}', ms(f.shownP50)));
       const m = f.server.metrics;
@@ -124,6 +110,21 @@ export function renderStatus(state: StatusState): StatusView {
       return { text: parts.join(' · '), tooltip: lines.join('\n'), severity: state.kind === 'degraded' ? 'warning' : 'normal' };
     }
   }
+}
+
+/** The tooltip's table of the last completion's numbers. */
+function lastCompletionLines(last: CompletionRecord): string[] {
+  return [
+    `| ${l10n.t('last completion')} | |`, '| --- | --- |',
+    `| TTFT | ${ms(last.timings?.ttftMs)} |`,
+    `| ${l10n.t('end to end')} | ${ms(last.timings?.e2eMs)} |`,
+    `| ${l10n.t('time per output token')} | ${ms(last.timings?.tpotMs)} |`,
+    `| ${l10n.t('decode speed')} | ${num(last.timings?.decodeTokensPerSec, 1)} tok/s |`,
+    `| ${l10n.t('tokens in / out')} | ${num(last.promptTokens)} / ${num(last.timings?.outputTokens)} |`,
+    `| ${l10n.t('keystroke → request')} | ${l10n.t('{0} (wait {1})', ms(last.keystrokeToRequestMs), ms(last.debounceMs))} |`,
+    `| ${l10n.t('keystroke → ghost text')} | ${ms(last.keystrokeToShownMs)} |`,
+    `| ${l10n.t('outcome')} | ${esc(outcomeText(last.outcome))} |`,
+  ];
 }
 
 /** The replicas and GPUs Prometheus holds, or the state that says why they are missing. */
