@@ -1,7 +1,9 @@
 // The per-replica table as text cells: one definition of its columns and number formats for
 // the panel (a DOM table, webview/replicas.ts) and the status bar's tooltip (a markdown
 // table). Rows: each replica with the GPUs its pod holds, then GPUs no replica holds, then
-// the fleet's totals. Pure, and imports only the message types, so the webview bundles it.
+// the fleet's totals. Pure, and imports only the message types and @vscode/l10n (configured
+// by the host and by the panel alike), so the webview bundles it.
+import * as l10n from '@vscode/l10n';
 import type { FleetGpuView, ReplicasView } from './protocol';
 
 export interface ReplicaTable {
@@ -34,11 +36,12 @@ function gpuCells(gpus: readonly FleetGpuView[]): string[] {
 }
 
 function gpuName(g: FleetGpuView): string {
-  return `GPU ${g.index}${g.hostname ? ` on ${g.hostname}` : ''}${g.pod ? ` (${g.pod})` : ''}`;
+  const name = g.hostname ? l10n.t('GPU {0} on {1}', g.index, g.hostname) : `GPU ${g.index}`;
+  return `${name}${g.pod ? ` (${g.pod})` : ''}`;
 }
 
 export function replicaTable(view: ReplicasView): ReplicaTable {
-  const headers = ['replica', 'GPUs', 'requests', `TTFT mean (${view.windowS} s)`, 'req/s', 'running', 'waiting', 'KV cache', 'GPU util', 'VRAM', 'power'];
+  const headers = [l10n.t('replica'), 'GPUs', l10n.t('requests'), l10n.t('TTFT mean ({0} s)', view.windowS), 'req/s', l10n.t('running'), l10n.t('waiting'), 'KV cache', l10n.t('GPU util'), 'VRAM', l10n.t('power')];
   const rows: string[][] = [];
   for (const r of view.replicas) {
     rows.push([r.name, r.gpus.map((g) => String(g.index)).join(', ') || dash, num(r.requests), ms(r.ttftMeanMs), num(r.requestsPerSec, 2), num(r.running), num(r.waiting), r.kvCachePct === undefined ? dash : `${num(r.kvCachePct, 1)} %`, ...gpuCells(r.gpus)]);
@@ -47,11 +50,11 @@ export function replicaTable(view: ReplicasView): ReplicaTable {
   const t = view.total;
   const p = t.ttftP50Ms === undefined ? '' : ` (p50 ${ms(t.ttftP50Ms)}, p90 ${ms(t.ttftP90Ms)})`;
   rows.push([
-    `all: ${t.replicas} replica${t.replicas === 1 ? '' : 's'}`, String(t.gpus), num(t.requests), `${ms(t.ttftMeanMs)}${p}`, num(t.requestsPerSec, 2), num(t.running), num(t.waiting),
+    t.replicas === 1 ? l10n.t('all: 1 replica') : l10n.t('all: {0} replicas', t.replicas), String(t.gpus), num(t.requests), `${ms(t.ttftMeanMs)}${p}`, num(t.requestsPerSec, 2), num(t.running), num(t.waiting),
     t.kvCachePct === undefined ? dash : `${num(t.kvCachePct, 1)} %`, t.utilMeanPct === undefined ? dash : `${num(t.utilMeanPct)} %`, vramText(t.memUsedMiB, t.memTotalMiB), t.powerW === undefined ? dash : `${num(t.powerW)} W`,
   ]);
   return { headers, rows };
 }
 
 /** How the totals are made, for a note under the table. */
-export const TOTALS_NOTE = 'all: requests, queue, VRAM and power summed; GPU utilisation and KV cache averaged; TTFT weighted by requests.';
+export const totalsNote = (): string => l10n.t('all: requests, queue, VRAM and power summed; GPU utilisation and KV cache averaged; TTFT weighted by requests.');

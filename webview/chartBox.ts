@@ -1,9 +1,11 @@
 // One chart with its text alternative: a figure holding a canvas (role "img", its
 // aria-label a one-line summary) and a table of the same numbers that a screen reader reads
 // and a user can copy. Created once; set() updates the chart's data and the table in place.
+import * as l10n from '@vscode/l10n';
 import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip, type ChartConfiguration, type ChartDataset } from 'chart.js';
 import type { ChartSpec, SeriesSpec, TableSpec } from './chartData';
 import { DataTable, el } from './dom';
+import { displayLanguage } from './format';
 import { themeColors, type ThemeColors } from './theme';
 
 Chart.register(BarController, BarElement, LineController, LineElement, PointElement, LinearScale, CategoryScale, Legend, Tooltip);
@@ -35,7 +37,7 @@ export class ChartBox {
     box.append(this.canvas);
     this.table = new DataTable(`alt ${name}`, headers);
     this.table.element.id = `chart-${name}-table`;
-    this.table.element.setAttribute('aria-label', `${title}: the chart's numbers`);
+    this.table.element.setAttribute('aria-label', l10n.t("{0}: the chart's numbers", title));
     this.element.append(caption, box, this.table.element);
     boxes.add(this);
   }
@@ -118,6 +120,7 @@ function config(spec: ChartSpec, c: ThemeColors): ChartConfiguration {
     data: { ...(spec.labels ? { labels: spec.labels } : {}), datasets: spec.series.map((s) => dataset(s, c, bar)) },
     options: {
       animation: false,
+      locale: displayLanguage(),
       responsive: true,
       maintainAspectRatio: false,
       parsing: bar ? undefined : false,

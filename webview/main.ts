@@ -2,6 +2,8 @@
 // host hydrates it, and each update goes to every section, which changes its own DOM and
 // charts in place (only where its data changed). One file per section under sections/;
 // a new view adds its section to the list below.
+// The language comes first: sections read their strings when they are built.
+import './locale';
 import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import type { HostMessage, PanelMessage } from '../src/protocol';
 import { recolorCharts } from './chartBox';

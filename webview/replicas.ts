@@ -2,8 +2,10 @@
 // (with the GPUs its pod holds), GPUs no replica holds, and the fleet's totals. Text in a
 // table (cells from src/replicaTable.ts, shared with the status bar), built with
 // textContent only. Absent when the profile's numbers come from this machine.
+import * as l10n from '@vscode/l10n';
 import type { ReplicasView } from '../src/protocol';
-import { replicaTable, TOTALS_NOTE } from '../src/replicaTable';
+import { replicaTable, totalsNote } from '../src/replicaTable';
+import { fmtTime } from './format';
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, cls?: string): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
@@ -16,10 +18,12 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, cls?: 
 export function replicasSection(view: ReplicasView | undefined): HTMLElement | undefined {
   if (!view) return undefined;
   const sec = el('section', undefined, 'replicas');
-  sec.append(el('h2', 'Replicas and GPUs (Prometheus)'));
-  sec.append(el('p', `Prometheus at ${view.url}; replicas ${view.selector}, GPUs ${view.gpuSelector}${view.ts === undefined ? '' : `; read at ${new Date(view.ts).toLocaleTimeString()}`}.`, 'muted'));
+  sec.append(el('h2', l10n.t('Replicas and GPUs (Prometheus)')));
+  sec.append(el('p', view.ts === undefined
+    ? l10n.t('Prometheus at {0}; replicas {1}, GPUs {2}.', view.url, view.selector, view.gpuSelector)
+    : l10n.t('Prometheus at {0}; replicas {1}, GPUs {2}; read at {3}.', view.url, view.selector, view.gpuSelector, fmtTime(view.ts)), 'muted'));
   for (const p of view.problems) sec.append(el('p', p, 'warn'));
-  if (view.state === 'stopped') sec.append(el('p', 'Prometheus is read while this window has focus or the panel is open.', 'muted'));
+  if (view.state === 'stopped') sec.append(el('p', l10n.t('Prometheus is read while this window has focus or the panel is open.'), 'muted'));
   if (view.ts === undefined || (!view.replicas.length && !view.total.gpus)) return sec;
   const { headers, rows } = replicaTable(view);
   const table = el('table', undefined, 'replicas');
@@ -31,6 +35,6 @@ export function replicasSection(view: ReplicasView | undefined): HTMLElement | u
     for (const c of cells) tr.append(el('td', c));
     table.append(tr);
   });
-  sec.append(table, el('p', TOTALS_NOTE, 'muted'));
+  sec.append(table, el('p', totalsNote(), 'muted'));
   return sec;
 }

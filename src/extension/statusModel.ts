@@ -5,7 +5,7 @@ import type { CompletionRecord, Outcome } from '../core/store/record';
 import type { GpuReading, GpuSample, SamplerState } from '../core/gpu/types';
 import { escapeMarkdown as esc } from '../core/trust/markdown';
 import type { ReplicasView } from '../protocol';
-import { replicaTable, TOTALS_NOTE } from '../replicaTable';
+import { replicaTable, totalsNote } from '../replicaTable';
 import type { GpuSource, ServerView } from './liveStats';
 import { formatNumber, formatTime } from './locale';
 
@@ -136,7 +136,7 @@ function fleetLines(fleet: ReplicasView): string[] {
   if (fleet.ts === undefined || (!fleet.replicas.length && !fleet.total.gpus)) return lines;
   const table = replicaTable(fleet);
   const row = (cells: string[]) => `| ${cells.map(esc).join(' | ')} |`;
-  lines.push(row(table.headers), `|${table.headers.map(() => ' --- |').join('')}`, ...table.rows.map(row), '', esc(TOTALS_NOTE));
+  lines.push(row(table.headers), `|${table.headers.map(() => ' --- |').join('')}`, ...table.rows.map(row), '', esc(totalsNote()));
   return lines;
 }
 

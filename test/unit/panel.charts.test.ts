@@ -2,14 +2,17 @@
 // timeline, requests in flight, and the tables a screen reader reads. Each table must carry
 // the report's own numbers (the panel and the saved report never disagree).
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as l10n from '@vscode/l10n';
 import { aggregate, type CaseResult, type ComparisonReport } from '../../src/core/compare/report';
 import { nextSearchLevel } from '../../src/core/compare/runner';
 import { profileTimeline, thin } from '../../src/core/compare/timeline';
 import { empiricalCdf } from '../../src/core/stats/cdf';
 import { percentileOf } from '../../src/core/stats/describe';
 import { toView } from '../../src/extension/comparisonView';
-import { inFlightSteps, lengthChart, qualityChart, qualityTable, throughputChart, throughputTable, timelineChart, timelineTable, ttftCdfChart, ttftCdfTable, vramChart, vramTable } from '../../webview/chartData';
-import { fmtMs } from '../../webview/format';
+import { inFlightSteps, lengthChart, liveTable, qualityChart, qualityTable, throughputChart, throughputTable, timelineChart, timelineTable, ttftCdfChart, ttftCdfTable, vramChart, vramTable } from '../../webview/chartData';
+import { fmtMs, setDisplayLanguage } from '../../webview/format';
 import type { GpuSample } from '../../src/core/gpu/types';
 
 function caseResult(i: number, ttftMs: number, extra: Partial<CaseResult> = {}): CaseResult {
@@ -130,6 +133,39 @@ describe('panel: a profile\'s run over time', () => {
     r.profiles[0]!.timeline = profileTimeline({ t0: 1_000_000, t1: 1_004_000, requests: r.profiles[0]!.results.map((c) => ({ ...c, ttftMs: c.timings?.ttftMs, e2eMs: c.timings?.e2eMs, concurrency: 1 })) });
     const row = timelineTable(toView(r)).rows[0]!;
     assert.deepEqual(row.cells, ['fast', '4.00 s', '6', '1', '0', '5300 MiB', '1730 MiB', 'shared with other processes']);
+  });
+});
+
+describe('panel: chart data in the display language', () => {
+  const zh = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', '..', 'l10n', 'bundle.l10n.zh-cn.json'), 'utf8')) as l10n.l10nJsonFormat;
+  afterEach(() => {
+    l10n.config({ contents: {} });
+    setDisplayLanguage(undefined);
+  });
+
+  it('reads in Chinese with the zh-cn bundle: headings, axis titles, series, ids in words; metric names as users write them', () => {
+    l10n.config({ contents: zh });
+    setDisplayLanguage('zh-cn');
+    const view = toView(report());
+    assert.deepEqual(ttftCdfTable(view).headers, ['模型配置', '请求数', 'TTFT p50', 'TTFT p90', 'TTFT p99', '最慢', '300 ms 以内']);
+    assert.equal(throughputChart(view).x.title, '并发请求数');
+    assert.deepEqual(vramChart(view).series.map((x) => x.label), ['空闲', '首个 token 时', '峰值']);
+    assert.match(vramTable(view).rows[1]!.cells[1]!, /^无按进程数据：/);
+    assert.deepEqual(lengthChart(view).labels, ['短', '中']);
+    const live = liveTable([{ ts: 0, ttftMs: 42, outcome: 'accepted', profile: 'p' }, { ts: 1, outcome: 'partial', profile: 'p' }]);
+    assert.deepEqual(live.rows.map((r) => r.cells[5]), ['部分接受', '已接受']);
+  });
+
+  it('writes numbers for the display language (German decimal comma), never grouping digits', () => {
+    setDisplayLanguage('de');
+    assert.equal(fmtMs(1250), '1,25 s');
+    assert.equal(fmtMs(12_345_678), '12345,68 s');
+    assert.match(throughputTable(toView(report())).rows[1]!.cells[3]!, /^\d+,\d\dx$/);
+  });
+
+  it('a language tag Intl cannot use falls back to English rather than breaking every number', () => {
+    setDisplayLanguage('not a tag!');
+    assert.equal(fmtMs(1250), '1.25 s');
   });
 });
 

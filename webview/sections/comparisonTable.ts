@@ -1,39 +1,45 @@
 // The latest comparison: where its cases came from, one row per profile, where the report is.
+import * as l10n from '@vscode/l10n';
 import type { ComparisonView, PanelState } from '../../src/protocol';
 import { changeGate, DataTable, el } from '../dom';
-import { fmtMs, fmtNum, fmtPct } from '../format';
+import { fmtDateTime, fmtMs, fmtNum, fmtPct } from '../format';
 import type { Section } from '../section';
 
-const HEADERS = ['profile', 'model', 'n', 'failed', 'TTFT p50', 'TTFT p90', 'E2E p50', 'decode tok/s', 'throughput tok/s', 'goodput', 'exact 1st line', 'edit sim', 'brackets ok', 'card VRAM peak MiB', 'server TTFT', 'parses after', 'cold TTFT', 'load', 'model VRAM idle / 1st token / peak MiB', 'card GPU util %'];
+// Metric names users write as is (TTFT p50, E2E p50, goodput) stay in English.
+const headers = (): string[] => [l10n.t('profile'), l10n.t('model'), 'n', l10n.t('failed'), 'TTFT p50', 'TTFT p90', 'E2E p50', l10n.t('decode tok/s'), l10n.t('throughput tok/s'), 'goodput', l10n.t('exact 1st line'), l10n.t('edit sim'), l10n.t('brackets ok'), l10n.t('card VRAM peak MiB'), l10n.t('server TTFT'), l10n.t('parses after'), l10n.t('cold TTFT'), l10n.t('load'), l10n.t('model VRAM idle / 1st token / peak MiB'), l10n.t('card GPU util %')];
 
-const SOURCES: Record<string, string> = { recorded: 'your recorded traffic', mixed: 'your recorded traffic and this workspace', workspace: 'this workspace' };
+/** Where the comparison's cases came from, in words (an id the panel does not know is shown as sent). */
+function sourceText(source: string): string {
+  const words: Record<string, string> = { recorded: l10n.t('your recorded traffic'), mixed: l10n.t('your recorded traffic and this workspace'), workspace: l10n.t('this workspace') };
+  return words[source] ?? source;
+}
 
 export function comparisonSection(): Section {
   const element = el('section', undefined, 'comparison');
   const note = el('p', undefined, 'muted');
-  const table = new DataTable('profiles', HEADERS);
+  const table = new DataTable('profiles', headers());
   const saved = el('p', undefined, 'muted saved');
-  element.append(el('h2', 'Model comparison'), note, table.element, saved);
+  element.append(el('h2', l10n.t('Model comparison')), note, table.element, saved);
   const show = changeGate((c: ComparisonView | undefined) => {
     table.element.hidden = !c;
     saved.hidden = !c?.savedTo;
     if (!c) {
-      note.textContent = 'No comparison yet. "Run comparison" replays your recorded traffic (or a sample of this workspace) against two or more profiles.';
+      note.textContent = l10n.t('No comparison yet. "Run comparison" replays your recorded traffic (or a sample of this workspace) against two or more profiles.');
       table.set([]);
       return;
     }
-    note.textContent = `${c.cases} cases from ${SOURCES[c.source] ?? c.source}, finished ${new Date(c.finishedAt).toLocaleString()}${c.cancelled ? ' (cancelled: partial)' : ''}. Goodput = share of requests with TTFT ≤ ${c.ttftSloMs} ms.`;
+    note.textContent = `${l10n.t('{0} cases from {1}, finished {2}{3}.', c.cases, sourceText(c.source), fmtDateTime(c.finishedAt), c.cancelled ? l10n.t(' (cancelled: partial)') : '')}${l10n.t(' Goodput = share of requests with TTFT ≤ {0} ms.', c.ttftSloMs)}`;
     table.set(c.rows.map((r) => ({
       key: r.profile,
       cells: [
-        r.profile, r.model ?? (r.error ? `failed: ${r.error}` : '–'), String(r.count), String(r.failures), fmtMs(r.ttftP50), fmtMs(r.ttftP90), fmtMs(r.e2eP50),
+        r.profile, r.model ?? (r.error ? l10n.t('failed: {0}', r.error) : '–'), String(r.count), String(r.failures), fmtMs(r.ttftP50), fmtMs(r.ttftP90), fmtMs(r.e2eP50),
         fmtNum(r.decodeP50), fmtNum(r.throughput), fmtPct(r.goodput), fmtPct(r.exactMatch), fmtNum(r.editSim, 2), fmtPct(r.bracketsBalanced), fmtNum(r.vramPeakMiB, 0), fmtMs(r.serverTtftMs),
         fmtPct(r.parsesAfter), fmtMs(r.coldTtftMs), fmtMs(r.loadMs),
-        r.modelVram ? [r.modelVram.idleMiB, r.modelVram.firstTokenMiB, r.modelVram.peakMiB].map((v) => fmtNum(v, 0)).join(' / ') : (r.gpuNote ? 'no per-process data (see the VRAM table)' : '–'),
-        r.modelVram?.utilShared ? 'shared with other processes' : fmtNum(r.utilMeanPct, 1),
+        r.modelVram ? [r.modelVram.idleMiB, r.modelVram.firstTokenMiB, r.modelVram.peakMiB].map((v) => fmtNum(v, 0)).join(' / ') : (r.gpuNote ? l10n.t('no per-process data (see the VRAM table)') : '–'),
+        r.modelVram?.utilShared ? l10n.t('shared with other processes') : fmtNum(r.utilMeanPct, 1),
       ],
     })));
-    saved.textContent = c.savedTo ? `Full report: ${c.savedTo}` : '';
+    saved.textContent = c.savedTo ? l10n.t('Full report: {0}', c.savedTo) : '';
   });
   return { element, update: (s: PanelState) => show(s.comparison) };
 }

@@ -1,5 +1,6 @@
 // Each profile's run over time: the card's VRAM and utilisation, the model's own VRAM, and
 // its requests (in flight, first tokens). One chart per profile, kept by profile name.
+import * as l10n from '@vscode/l10n';
 import type { ComparisonView, PanelState } from '../../src/protocol';
 import { ChartBox } from '../chartBox';
 import { timelineChart, timelineTable } from '../chartData';
@@ -9,7 +10,7 @@ import type { Section } from '../section';
 export function gpuTimelineSection(): Section {
   const element = el('section', undefined, 'timelines');
   const grid = el('div', undefined, 'chart-grid');
-  element.append(el('h3', 'GPU over each profile\'s run, its requests marked'), grid);
+  element.append(el('h3', l10n.t("GPU over each profile's run, its requests marked")), grid);
   const boxes = new Map<string, ChartBox>();
   const show = changeGate((c: ComparisonView | undefined) => {
     const rows = c?.rows.filter((r) => r.timeline && r.timeline.requests.length) ?? [];
@@ -30,8 +31,11 @@ export function gpuTimelineSection(): Section {
       }
       grid.append(box.element); // keeps the report's order
       const own = { headers: table!.headers, rows: table!.rows.filter((x) => x.key === r.profile) };
-      const noGpu = r.timeline!.points.length ? '' : ' No GPU samples were taken during this run (no GPU tool, or polling off).';
-      box.set(timelineChart(r.timeline!), own, `${r.profile}: requests in flight and first tokens over the run${r.timeline!.points.length ? ', with VRAM and utilisation' : ''}. ${own.rows[0]?.cells.map((v, i) => `${own.headers[i]} ${v}`).join(', ') ?? ''}.${noGpu}`);
+      const numbers = own.rows[0]?.cells.map((v, i) => `${own.headers[i]} ${v}`).join(', ') ?? '';
+      const summary = r.timeline!.points.length
+        ? l10n.t('{0}: requests in flight and first tokens over the run, with VRAM and utilisation. {1}.', r.profile, numbers)
+        : l10n.t('{0}: requests in flight and first tokens over the run. {1}. No GPU samples were taken during this run (no GPU tool, or polling off).', r.profile, numbers);
+      box.set(timelineChart(r.timeline!), own, summary);
     }
   });
   return { element, update: (s: PanelState) => show(s.comparison) };
