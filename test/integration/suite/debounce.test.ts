@@ -22,10 +22,12 @@ describe('adaptive debounce', function () {
   this.timeout(120_000);
 
   before(async () => {
-    await setProfiles([{ name: 'tiny', endpoint: engineUrl(), template: 'qwen-fim', maxTokens: 8 }], 'tiny', { debounceMs: undefined, 'debounce.minMs': 0, 'debounce.maxMs': 400 });
+    // One suggestion per spot: the trigger below, where a suggestion shows, would otherwise ask
+    // for alternatives, a request with no typing before it (wait 0) that is not what is measured.
+    await setProfiles([{ name: 'tiny', endpoint: engineUrl(), template: 'qwen-fim', maxTokens: 8 }], 'tiny', { debounceMs: undefined, 'debounce.minMs': 0, 'debounce.maxMs': 400, 'suggestions.count': 1 });
   });
   after(async () => {
-    await setProfiles([{ name: 'tiny', endpoint: engineUrl(), template: 'qwen-fim', maxTokens: 16 }], 'tiny', { debounceMs: 50, 'debounce.minMs': undefined, 'debounce.maxMs': undefined });
+    await setProfiles([{ name: 'tiny', endpoint: engineUrl(), template: 'qwen-fim', maxTokens: 16 }], 'tiny', { debounceMs: 50, 'debounce.minMs': undefined, 'debounce.maxMs': undefined, 'suggestions.count': undefined });
     await closeAllEditors();
   });
 
@@ -49,7 +51,8 @@ describe('adaptive debounce', function () {
     assert.ok(slow.debounceMs !== undefined && fast.debounceMs !== undefined, 'each record has the chosen wait');
     assert.ok(fast.debounceMs! > slow.debounceMs!, `fast typing waits longer: ${fast.debounceMs} ms vs ${slow.debounceMs} ms after pauses`);
     assert.ok(fast.debounceMs! <= 400 && slow.debounceMs! >= 0, 'within the bounds');
-    assert.ok(fast.keystrokeToRequestMs! >= fast.debounceMs!, `the request left after its wait (${fast.keystrokeToRequestMs} ms >= ${fast.debounceMs} ms)`);
+    // Both are whole milliseconds of Date.now(), and a timer may fire within the same millisecond it was due: 1 ms slack.
+    assert.ok(fast.keystrokeToRequestMs! >= fast.debounceMs! - 1, `the request left after its wait (${fast.keystrokeToRequestMs} ms >= ${fast.debounceMs} ms)`);
     const shown = [slow, fast].filter((r) => r.outcome === 'shown');
     for (const r of shown) assert.ok(r.keystrokeToShownMs! >= r.keystrokeToRequestMs! + r.timings!.ttftMs! - 1, 'keystroke → ghost text covers the wait and the request');
   });
