@@ -37,6 +37,11 @@ describe('context: snippets of other files', function () {
       assert.deepEqual(ranked.map((s) => s.path), ['lib.py', 'new.py', 'old.py', 'viewed.py']);
     });
 
+    it('a snippet from a CRLF file reaches the prompt with LF line ends, like the current file', () => {
+      const [s] = rankSnippets([snippet('win.py', 'def f():\r\n    return 1\r\n', 'edited', 5)], { path: 'main.py', languageId: 'python' });
+      assert.equal(s!.text, 'def f():\n    return 1\n');
+    });
+
     it('a file imported and edited appears once, at its import rank; the same text under two names once; blank snippets not at all', () => {
       const ranked = rankSnippets(
         [snippet('lib.py', 'x = 1\n', 'edited', 5), snippet('lib.py', 'x = 1\n', 'import', 0), snippet('copy.py', 'x  =  1', 'viewed', 9), snippet('blank.py', '\n  \n', 'edited', 9)],

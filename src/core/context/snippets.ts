@@ -32,7 +32,8 @@ export function rankSnippets(candidates: readonly ContextSnippet[], current: { p
     if (paths.has(s.path) || texts.has(key)) continue;
     paths.add(s.path);
     texts.add(key);
-    out.push(s);
+    // LF like the current file's text (pipeline/lineEndings.ts says why).
+    out.push(s.text.includes('\r\n') ? { ...s, text: s.text.replace(/\r\n/g, '\n') } : s);
   }
   return out;
 }
