@@ -36,13 +36,14 @@ async function main(): Promise<void> {
     const { records, files } = await store.readAll();
     const readMs = performance.now() - r0;
     const bytes = await store.sizeOnDisk();
-    if (records.length !== N) throw new Error(`read back ${records.length} of ${N}`);
-    rows.push(`| ${mode} | ${N} | ${Math.round(N / (writeMs / 1000)).toLocaleString('en')} | ${((callerMs / N) * 1000).toFixed(1)} | ${writeMs.toFixed(0)} | ${readMs.toFixed(0)} | ${files.length} | ${(bytes / 1024 / 1024).toFixed(1)} |`);
+    // The queue is bounded (8 MB waiting for the disk): appended all at once, past that many
+    // bytes records are dropped and counted, by design. Say how many came back.
+    rows.push(`| ${mode} | ${N} | ${records.length} | ${Math.round(N / (writeMs / 1000)).toLocaleString('en')} | ${((callerMs / N) * 1000).toFixed(1)} | ${writeMs.toFixed(0)} | ${readMs.toFixed(0)} | ${files.length} | ${(bytes / 1024 / 1024).toFixed(1)} |`);
     fs.rmSync(dir, { recursive: true, force: true });
   }
   console.log(`\n### RecordStore append / read-back (node ${process.version})\n`);
-  console.log('| appends | records | appends/s (until flushed) | caller µs/append | write ms | read-back ms | files | MiB |');
-  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  console.log('| appends | records | read back | appends/s (until flushed) | caller µs/append | write ms | read-back ms | files | MiB |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const r of rows) console.log(r);
 }
 
