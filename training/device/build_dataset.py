@@ -1,5 +1,8 @@
 """Step 2 (on the GPU machine): tokenize the selected files into packed training rows.
 
+With --window (run 3) FIM files give examples cut around cursors instead (window_examples):
+the prefix and suffix lengths the editor sends, several overlapping examples per file.
+
 Each file is, at random (seeded), either plain text (the file, then <|endoftext|>) or cut
 at line boundaries into segments of 1,000-6,000 characters that become fill-in-the-middle
 examples in Qwen2.5-Coder's PSM format:
@@ -22,6 +25,7 @@ as plain rows and as line-middle FIM examples (the evaluation's shape).
     python3 build_dataset.py --selection selection.json --tokenizer tokenizer.json --out DIR
 """
 import argparse
+import bisect
 import json
 import os
 import random
@@ -47,6 +51,8 @@ def line_starts(text):
 
 SEG_MIN, SEG_MAX = 1000, 6000
 KIND_SHARES = (1 / 3, 1 / 3)  # whole lines, rest of a line; the remainder: random spans
+WINDOW = False  # --window: FIM examples cut around cursors (window_examples) instead of segments
+WIN_PREFIX, WIN_SUFFIX, WIN_STRIDE = 4400, 1500, 4000
 
 
 def segments(text, rng):
@@ -61,16 +67,18 @@ def segments(text, rng):
     return out
 
 
-def fim_split(seg, rng):
-    """(prefix, middle, suffix) of one segment, or None if it is too short."""
+def fim_split(seg, rng, around=None):
+    """(prefix, middle, suffix) of one segment, or None if it is too short. With `around`,
+    the cursor is near that offset instead of anywhere."""
     if len(seg) < 60:
         return None
     kind = rng.random()
+    pick = (lambda lo, hi: rng.randrange(lo, hi)) if around is None else (lambda lo, hi: min(max(lo, around), hi - 1))
     lines_share, rest_share = KIND_SHARES
     starts = line_starts(seg) if kind < lines_share else []
     if kind < lines_share and len(starts) > 3:
         # Whole lines: the cursor at a line start, the middle ends before a newline.
-        li = rng.randrange(1, len(starts) - 1)
+        li = rng.randrange(1, len(starts) - 1) if around is None else min(max(1, bisect.bisect_right(starts, around) - 1), len(starts) - 2)
         n = min(len(starts) - 1 - li, 1 + int(rng.expovariate(0.6)), 6)
         a = starts[li]
         b = starts[li + n] - 1 if li + n < len(starts) else len(seg)
@@ -78,7 +86,7 @@ def fim_split(seg, rng):
             return None
     elif kind < lines_share + rest_share:
         # The rest of a line (sometimes a few more lines) from a point inside it.
-        a = rng.randrange(0, len(seg) - 1)
+        a = pick(0, len(seg) - 1)
         b = seg.find('\n', a)
         for _ in range(int(rng.expovariate(1.0))):
             if b == -1:
@@ -86,9 +94,38 @@ def fim_split(seg, rng):
             b = seg.find('\n', b + 1)
         b = len(seg) if b == -1 else b
     else:
-        a = rng.randrange(0, len(seg) - 1)
+        a = pick(0, len(seg) - 1)
         b = min(len(seg), a + 1 + int(rng.expovariate(1 / 150)))
     return seg[:a], seg[a:b], seg[b:]
+
+
+def window_examples(text, rng):
+    """FIM examples in the shape the editor and the comparison send: a cursor in the file,
+    up to WIN_PREFIX characters before it (from a line start), a middle of the kinds above,
+    and up to WIN_SUFFIX characters after it (to a line end). Cursors about every
+    WIN_STRIDE characters, so one file gives several overlapping examples."""
+    out = []
+    n = max(1, round(len(text) / WIN_STRIDE))
+    for _ in range(n):
+        a0 = rng.randrange(0, max(1, len(text) - 1))
+        lo = max(0, a0 - 8000)
+        window = text[lo: a0 + 8000]
+        s = fim_split(window, rng, around=a0 - lo)
+        if not s:
+            continue
+        pre, mid, suf = s
+        # Long prefixes most of the time (the editor sends ~75 % of the budget before the
+        # cursor), short ones sometimes (the top of a file).
+        keep = rng.randint(1500, WIN_PREFIX) if rng.random() < 0.75 else rng.randint(0, 1500)
+        if len(pre) > keep:
+            cut = pre.find('\n', len(pre) - keep)
+            pre = pre[cut + 1:] if cut != -1 else pre[len(pre) - keep:]
+        skeep = rng.randint(0, WIN_SUFFIX)
+        if len(suf) > skeep:
+            cut = suf.find('\n', skeep)
+            suf = suf[: cut] if cut != -1 else suf[:skeep]
+        out.append((pre, mid, suf))
+    return out
 
 
 def pack(fim_examples, plain_stream, seq, rng_np):
@@ -130,13 +167,15 @@ def build_variant(texts, tok, ids, seq, fim_rate, seed):
     rng = random.Random(seed)
     fim_parts, plain_texts = [], []
     for t in texts:
-        if rng.random() < fim_rate:
+        if rng.random() >= fim_rate:
+            plain_texts.append(t)
+        elif WINDOW:
+            fim_parts.extend(window_examples(t, rng))
+        else:
             for seg in segments(t, rng):
                 s = fim_split(seg, rng)
                 if s:
                     fim_parts.append(s)
-        else:
-            plain_texts.append(t)
     flat = [x for s in fim_parts for x in s]
     enc = encode_all(tok, flat)
     pre, suf, mid, eot = ids['<|fim_prefix|>'], ids['<|fim_suffix|>'], ids['<|fim_middle|>'], ids['<|endoftext|>']
@@ -185,9 +224,13 @@ def main():
     ap.add_argument('--seed', type=int, default=1234)
     ap.add_argument('--seg', default='1000,6000', help='FIM segment length range in characters')
     ap.add_argument('--kinds', default='0.3333,0.3333', help='shares of whole-line and rest-of-line middles')
+    ap.add_argument('--window', action='store_true', help='FIM examples cut around cursors, in the editor\'s prompt shape (run 3)')
+    ap.add_argument('--win', default='4400,1500,4000', help='with --window: most prefix and suffix characters, characters per cursor')
     ap.add_argument('--no-val', action='store_true')
     args = ap.parse_args()
-    global SEG_MIN, SEG_MAX, KIND_SHARES
+    global SEG_MIN, SEG_MAX, KIND_SHARES, WINDOW, WIN_PREFIX, WIN_SUFFIX, WIN_STRIDE
+    WINDOW = args.window
+    WIN_PREFIX, WIN_SUFFIX, WIN_STRIDE = map(int, args.win.split(','))
     SEG_MIN, SEG_MAX = map(int, args.seg.split(','))
     KIND_SHARES = tuple(map(float, args.kinds.split(',')))
     t0 = time.time()
@@ -201,7 +244,8 @@ def main():
         with open(f['path'], encoding='utf8') as fh:
             texts.append(fh.read())
     print(f'read {len(texts)} files, {sum(map(len, texts))} chars in {time.time() - t0:.1f}s', flush=True)
-    stats = {'special_ids': ids, 'seq': args.seq, 'fim_rate': args.fim_rate, 'seed': args.seed, 'seg': args.seg, 'kinds': args.kinds, 'variants': []}
+    stats = {'special_ids': ids, 'seq': args.seq, 'fim_rate': args.fim_rate, 'seed': args.seed, 'seg': args.seg, 'kinds': args.kinds,
+             'window': args.window, 'win': args.win, 'variants': []}
     for v in range(args.variants):
         t1 = time.time()
         rows, st = build_variant(texts, tok, ids, args.seq, args.fim_rate, args.seed + v)

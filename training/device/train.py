@@ -147,7 +147,7 @@ class Model(nn.Module):
         w = self.embed.weight
         return w + self.fq_alpha * (q4_0_fake(w).to(w.dtype) - w).detach()
 
-    def forward(self, idx, targets=None, last_only=False):
+    def forward(self, idx, targets=None, last_only=False, weights=None):
         T = idx.shape[1]
         w = self.emb_weight()
         x = F.embedding(idx, w)
@@ -160,7 +160,26 @@ class Model(nn.Module):
         logits = F.linear(x, w)
         if targets is None:
             return logits
-        return F.cross_entropy(logits.float().view(-1, logits.shape[-1]), targets.reshape(-1), ignore_index=-100)
+        if weights is None:
+            return F.cross_entropy(logits.float().view(-1, logits.shape[-1]), targets.reshape(-1), ignore_index=-100)
+        ce = F.cross_entropy(logits.float().view(-1, logits.shape[-1]), targets.reshape(-1), ignore_index=-100, reduction='none')
+        w = weights.reshape(-1) * (targets.reshape(-1) != -100)
+        return (ce * w).sum() / w.sum().clamp(min=1.0)
+
+
+def middle_weights(inp, ids, weight):
+    """Per-target loss weights: `weight` for the targets of a FIM middle (its tokens and the
+    <|endoftext|> that closes it), 1 elsewhere. A middle is a few tokens in an example of
+    hundreds, so unweighted it is about 1 % of the loss; it is the only part that teaches
+    the model to use the suffix."""
+    T = inp.shape[1]
+    pos = torch.arange(T, device=inp.device).expand_as(inp)
+    neg = torch.full_like(pos, -1)
+    last_mid = torch.where(inp == ids['<|fim_middle|>'], pos, neg).cummax(dim=1).values
+    ends = (inp == ids['<|endoftext|>']) | (inp == ids['<|fim_prefix|>'])
+    last_end = torch.where(ends, pos, neg).cummax(dim=1).values
+    in_mid = last_mid > last_end
+    return torch.where(in_mid, torch.full_like(inp, weight, dtype=torch.float32), torch.ones_like(inp, dtype=torch.float32))
 
 
 # ---- export -----------------------------------------------------------------------------
@@ -345,6 +364,7 @@ def main():
     ap.add_argument('--heads', type=int, default=4)
     ap.add_argument('--kv-heads', type=int, default=2)
     ap.add_argument('--ffn', type=int, default=896)
+    ap.add_argument('--middle-weight', type=float, default=1.0, help='loss weight of FIM middle targets (run 3: 5)')
     ap.add_argument('--no-compile', action='store_true')
     ap.add_argument('--init', default='', help='start from an export (PATH without .json/.bin): continued training')
     ap.add_argument('--max-steps', type=int, default=0, help='smoke tests: stop after this many steps')
@@ -483,9 +503,10 @@ def main():
             tgt = torch.where(tgt >= 0, tgt % cfg.vocab, tgt)
             sync = not ddp or a == args.accum - 1
             ctx = model.no_sync() if (ddp and not sync) else _Null()
+            wts = middle_weights(inp, ids, args.middle_weight) if args.middle_weight != 1.0 else None
             with ctx:
                 with torch.autocast(device.type, dtype=torch.bfloat16, enabled=device.type == 'cuda'):
-                    loss = fwd(inp, tgt) / args.accum
+                    loss = fwd(inp, tgt, weights=wts) / args.accum
                 loss.backward()
             loss_sum += loss.detach()
         gn = torch.nn.utils.clip_grad_norm_(raw.parameters(), 1.0)
