@@ -4,13 +4,16 @@
 # (train.py --middle-weight). Training starts in the background and outlives this call; near
 # the call's limit a partial export comes back. call2.sh (the next call, machine still warm)
 # waits for the end and brings back the final export.
-# Usage (from a folder holding these scripts, tokenizer.json and init/export_final.*): bash call4.sh TRAIN_SECONDS
+# Usage (from a folder holding these scripts and tokenizer.json or tokenizer.json.xz, one level
+# below the repository root, e.g. .device-carry/; the init weights come from the shipped GGUF): bash call4.sh TRAIN_SECONDS
 set -u
 export PYTHONUNBUFFERED=1 NCCL_NVLS_ENABLE=0 TORCH_SYMM_MEM_DISABLE_MULTICAST=1 NVSHMEM_DISABLE_NVLS=1
 T0=$(date +%s); LIMIT=${CALL_SECONDS:-565}; TRAIN_SECONDS=${1:-850}
 W=/tmp/work; mkdir -p $W/data
 el() { echo $(( $(date +%s) - T0 )); }
 nvidia-smi -L; python3 -c 'import torch,tokenizers;print(torch.__version__, tokenizers.__version__, torch.cuda.device_count())'
+[ -f tokenizer.json ] || python3 -c 'import lzma,shutil;shutil.copyfileobj(lzma.open("tokenizer.json.xz"),open("tokenizer.json","wb"))'
+mkdir -p init && python3 gguf_init.py --gguf ../models/completion-lab-coder-50m.gguf --out init/export_final || exit 1
 python3 select_data.py --out $W/selection.json || exit 1
 echo "select done at $(el)s"
 python3 build_dataset.py --selection $W/selection.json --tokenizer tokenizer.json --out $W/data --seq 2048 --variants 2 \
