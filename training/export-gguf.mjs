@@ -17,7 +17,7 @@ import { parseArgs } from 'node:util';
 const require = createRequire(import.meta.url);
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const load = (m) => {
-  const file = path.join(root, 'out', 'src', 'core', 'engine', m);
+  const file = path.join(root, 'out', 'src', 'core', 'testModel', m);
   if (!fs.existsSync(file + '.js')) {
     console.error(`export-gguf: ${file}.js is missing: run \`npm run compile-tests\` first.`);
     process.exit(2);
