@@ -3,6 +3,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { destroyAgents } from '../core/client/agent';
+import { StoreHealth } from '../core/store/storeHealth';
 import { ActiveProfileHolder } from './activeProfile';
 import { buildApi, type CompletionLabApi } from './api';
 import { ApiKeys } from './apiKeys';
@@ -21,7 +22,7 @@ import { registerPanel } from './panel';
 import { PanelModel } from './panelModel';
 import { OtherFiles } from './otherFiles';
 import { CompletionProvider } from './provider';
-import { openRecordStore, Recorder, StoreHealth } from './recorder';
+import { openRecordStore, Recorder } from './recorder';
 import { ServerManager } from './servers';
 import { HostTiming } from './hostTiming';
 import { WorkerContextBuilder } from './workerContext';
@@ -51,7 +52,7 @@ function start(context: vscode.ExtensionContext, timing: HostTiming): Completion
   const sub = <T extends vscode.Disposable>(d: T): T => (context.subscriptions.push(d), d);
   sub(log()).info(`Completion Lab ${String(context.extension.packageJSON.version)} starting (${vscode.env.appName} ${vscode.version}, ${vscode.env.remoteName ?? 'local'}).`);
   const storage = context.globalStorageUri.fsPath;
-  const storeHealth = sub(new StoreHealth());
+  const storeHealth = new StoreHealth(log());
   const store = openRecordStore(storage, storeHealth);
   sub(toDisposable(() => void store.flush().catch(() => undefined)));
   const stats = sub(new LiveStats());
@@ -72,7 +73,7 @@ function start(context: vscode.ExtensionContext, timing: HostTiming): Completion
   const provider = sub(new CompletionProvider({ active: () => active.current, outcomes, recorder: new Recorder(store, gpu, panel, stats), gate: enabledFor, context: contextBuilder, otherFiles }));
   sub(vscode.languages.registerInlineCompletionItemProvider({ pattern: '**' }, provider));
   const statusBar = sub(new StatusBar(stats, { enabled: () => config.enabled(), snoozedUntil: () => snooze.until, profileName: () => config.activeProfile().profile?.name,
-    profileProblem: () => config.activeProfile().errors[0], storeProblem: () => storeHealth.problem }));
+    profileProblem: () => config.activeProfile().errors[0], storeProblem: () => storeHealth.problem, storeNote: () => storeHealth.note }));
   for (const changed of [storeHealth.onDidChange, snooze.onDidChange]) sub(changed(() => statusBar.schedule()));
   const { show: showPanel, serializer } = registerPanel(context.extensionUri, (fresh) => panel.state(fresh), stats.onDidChange, () => gpu.refresh());
   sub(serializer);

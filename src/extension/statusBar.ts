@@ -13,6 +13,8 @@ export interface StatusInputs {
   profileProblem(): string | undefined;
   /** Why recorded completions are not being written now (a full disk), until a write succeeds. */
   storeProblem(): string | undefined;
+  /** After such trouble: how many records this window could not write (stays in the tooltip). */
+  storeNote?(): string | undefined;
 }
 
 const MIN_INTERVAL_MS = 1000;
@@ -78,6 +80,7 @@ export class StatusBar extends Disposable {
       fleet: s.fleet,
       ...(s.servingGpuIndex !== undefined ? { servingGpuIndex: s.servingGpuIndex } : {}),
       server: s.server,
+      note: this.inputs.storeNote?.(),
     };
     // A settings problem, the server's warning (e.g. a template that does not fit) and a
     // store that cannot write are all shown.

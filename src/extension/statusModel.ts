@@ -38,6 +38,8 @@ export interface ServingFacts {
   /** The GPU the server's processes are on, when found (else the first is shown). */
   servingGpuIndex?: number | undefined;
   server: ServerView;
+  /** A fact the user should not miss that is no longer a problem (records this window dropped). */
+  note?: string | undefined;
 }
 
 export interface StatusView {
@@ -90,6 +92,7 @@ export function renderStatus(state: StatusState): StatusView {
       if (vram.used !== undefined && vram.used !== null && vram.total !== undefined && vram.total !== null) parts.push(`VRAM ${gib(vram.used)}/${gib(vram.total)} GiB`);
       const lines: string[] = [];
       if (state.kind === 'degraded') lines.push(`$(warning) ${esc(state.message)}`, '');
+      if (f.note) lines.push(`$(info) ${esc(f.note)}`, '');
       lines.push(`**Completion Lab**: ${f.model ? l10n.t('profile *{0}*, model {1}', esc(f.profile), esc(f.model)) : l10n.t('profile *{0}*', esc(f.profile))}`, '');
       lines.push(...(last ? lastCompletionLines(last) : [l10n.t('No completion yet.')]), '');
       lines.push(l10n.t('TTFT over the last {0}: p50 {1}, p90 {2} (client)', f.count, ms(f.p50), ms(f.p90)));

@@ -1,12 +1,15 @@
 // RecordStore: the recorded completion traffic, as append-only JSONL files in one directory.
 //
-// - append() returns at once; a single writer loop writes queued records in chunks of whole
-//   lines (at most WRITE_CHUNK_BYTES each); flush() waits for it.
-// - Faults: the queue is bounded (past MAX_QUEUE_BYTES new records are dropped); a chunk the
-//   disk refuses (ENOSPC) is truncated back to the last good offset, so no torn line stays,
-//   and its records are dropped. Dropped records are counted (`dropped`), never re-queued
-//   to fill freed space. A run of failures is reported once through `onProblem` (the
-//   status bar shows it), and `onRecovered` says when a write succeeds again.
+// - append() returns at once; a single writer loop writes everything queued, in one chunk
+//   per turn, so it drains as fast as the disk takes writes however many records arrive
+//   meanwhile (in 64 KB chunks, each costing an open, stat, write and close, it fell behind
+//   a steady stream and the queue overflowed); flush() waits for it.
+// - Faults: the queue is bounded (see queueBound(): past it new records are dropped); a
+//   write the disk cuts short (ENOSPC) is truncated back to its last whole line, so no torn
+//   line stays, and only the records after it are dropped. Dropped records are counted
+//   (`dropped`, and `onDropped` with the running total), never re-queued to fill freed
+//   space. A run of failures is reported once through `onProblem` (the status bar shows
+//   it), and `onRecovered` says when a write succeeds again.
 // - Each writer (one per process, i.e. per VS Code window) writes only its own files,
 //   `records-<seq>.<writer>.jsonl`. Two windows on one dir therefore never interleave
 //   partial lines, with no lock: O_APPEND gives no atomicity promise for regular files, and
@@ -45,12 +48,19 @@ export interface RecordStoreOptions {
   onProblem?: (message: string) => void;
   /** Called when a write succeeds after a reported problem: the problem is over. */
   onRecovered?: () => void;
+  /** Called each time records are dropped, with the total dropped by this store so far. */
+  onDropped?: (total: number) => void;
 }
 
-/** Most bytes of records waiting for the disk; past it new records are dropped and counted. */
-const MAX_QUEUE_BYTES = 8 * 1024 * 1024;
-/** Most bytes written in one call, so a refused write loses at most this much. */
-const WRITE_CHUNK_BYTES = 64 * 1024;
+/**
+ * Most bytes of records waiting for the disk, whatever the size cap; past the bound new
+ * records are dropped and counted. The queue only fills while the disk takes no writes (a
+ * hung network mount): a healthy disk drains it every turn. 64 MiB is 70,000 records of
+ * ~0.9 KB (a short prefix) or 4,000 with 16 KB of source each, far more than anyone can
+ * make by typing before a stall is seen; and it is memory a stalled disk can cost the
+ * extension host, so it stays bounded rather than growing without limit.
+ */
+const MAX_QUEUE_BYTES = 64 * 1024 * 1024;
 
 export interface ReadResult {
   records: CompletionRecord[];
@@ -96,6 +106,18 @@ async function* readLines(file: string): AsyncGenerator<string> {
   }
 }
 
+/** A write that failed part way: how many whole lines of the chunk stayed on disk. */
+interface ChunkError {
+  linesWritten?: number;
+}
+
+/** Lines (newlines) in the first `end` bytes of `buf`. */
+function countLines(buf: Buffer, end: number): number {
+  let n = 0;
+  for (let i = buf.indexOf(0x0a); i >= 0 && i < end; i = buf.indexOf(0x0a, i + 1)) n++;
+  return n;
+}
+
 function sortFiles(names: string[]): string[] {
   return names
     .map((n) => ({ n, m: FILE_RE.exec(n) }))
@@ -118,6 +140,7 @@ export class RecordStore {
   private generation = 0;
   private readonly onProblem: (message: string) => void;
   private readonly onRecovered: () => void;
+  private readonly onDropped: (total: number) => void;
   private writing: Promise<void> | undefined;
   private currentFile: string | undefined;
   private currentBytes = 0;
@@ -130,6 +153,7 @@ export class RecordStore {
     this.recordSource = options.recordSource ?? true;
     this.onProblem = options.onProblem ?? (() => undefined);
     this.onRecovered = options.onRecovered ?? (() => undefined);
+    this.onDropped = options.onDropped ?? (() => undefined);
   }
 
   /** Records and patches dropped because the disk refused them or the queue was full. */
@@ -285,10 +309,21 @@ export class RecordStore {
     return obj;
   }
 
+  /**
+   * The queue holds at most the store's size cap (a burst bigger than the cap could not be
+   * kept: its oldest records would be rotated out), and never more than MAX_QUEUE_BYTES.
+   * Not spilled elsewhere: the queue is full only when the disk takes no writes, and a
+   * spill file would sit on a disk too, with its own failures, for records the cap bounds.
+   */
+  private queueBound(): number {
+    return Math.min(this.cap, MAX_QUEUE_BYTES);
+  }
+
   private enqueue(obj: object): void {
     const line = JSON.stringify(obj) + '\n';
-    if (this.queueBytes + line.length > MAX_QUEUE_BYTES) {
-      this.drop(1, `the queue of records waiting for the disk is full (${MAX_QUEUE_BYTES} bytes)`);
+    const bound = this.queueBound();
+    if (this.queueBytes + line.length > bound) {
+      this.drop(1, `the queue of records waiting for the disk is full (${bound} bytes)`);
       return;
     }
     this.queue.push(line);
@@ -297,10 +332,13 @@ export class RecordStore {
   }
 
   private drop(records: number, why: string): void {
+    if (records <= 0) return;
     this.droppedCount += records;
-    if (this.reported) return;
-    this.reported = true;
-    this.onProblem(`Recorded completions in ${this.dir} are being dropped: ${why}. Free space on that disk (or make the folder writable); writing resumes by itself, and records dropped meanwhile are counted, not retried.`);
+    if (!this.reported) {
+      this.reported = true;
+      this.onProblem(`Recorded completions in ${this.dir} are being dropped: ${why}. Free space on that disk (or make the folder writable); writing resumes by itself, and records dropped meanwhile are counted, not retried.`);
+    }
+    this.onDropped(this.droppedCount);
   }
 
   /** A write went through: a reported problem is over (the next failure is reported again). */
@@ -320,24 +358,27 @@ export class RecordStore {
 
   private async writeLoop(): Promise<void> {
     while (this.queue.length) {
-      // Whole lines, at most WRITE_CHUNK_BYTES (one longer line goes alone).
-      let n = 0;
-      let size = 0;
-      while (n < this.queue.length && (n === 0 || size + this.queue[n]!.length <= WRITE_CHUNK_BYTES)) size += this.queue[n++]!.length;
-      const chunk = this.queue.splice(0, n);
-      this.queueBytes -= size;
+      // Everything queued, in one write: the more arrived meanwhile, the more this turn takes.
+      const chunk = this.queue;
+      this.queue = [];
+      this.queueBytes = 0;
       try {
-        await this.writeChunk(chunk.join(''));
+        await this.writeChunk(chunk);
         this.recovered();
       } catch (err) {
+        const written = (err as ChunkError).linesWritten ?? 0;
         const message = `Could not write recorded completions to ${this.dir}: ${(err as Error).message}`;
         this.lastError = new Error(message);
-        this.drop(chunk.length, (err as Error).message);
+        this.drop(chunk.length - written, (err as Error).message);
       }
     }
   }
 
-  private async writeChunk(text: string): Promise<void> {
+  /**
+   * Appends whole lines to the current file. A write cut short (ENOSPC) is cut back to its
+   * last whole line and thrown as a ChunkError that says how many lines stayed.
+   */
+  private async writeChunk(lines: string[]): Promise<void> {
     if (!this.currentFile) await this.openNewFile();
     const full = path.join(this.dir, this.currentFile!);
     let handle: fs.promises.FileHandle;
@@ -348,22 +389,29 @@ export class RecordStore {
       await fs.promises.mkdir(this.dir, { recursive: true });
       handle = await fs.promises.open(full, 'a');
     }
-    const buf = Buffer.from(text);
+    const buf = Buffer.from(lines.join(''));
+    let written = 0;
     try {
-      // The last good offset: where this chunk starts (another process never writes this file).
-      const goodSize = (await handle.stat()).size;
       try {
-        await handle.appendFile(buf); // loops over short writes until all is written or it fails
+        while (written < buf.length) {
+          const { bytesWritten } = await handle.write(buf, written, buf.length - written);
+          if (bytesWritten <= 0) throw new Error('the disk accepted no bytes');
+          written += bytesWritten;
+        }
       } catch (err) {
-        // A write cut short (ENOSPC) leaves part of a line: cut the file back to whole lines.
-        await handle.truncate(goodSize).catch(() => undefined);
-        throw err;
+        // Only this writer writes this file, so it ends with the `written` bytes of this
+        // chunk: keep its whole lines and cut the torn one.
+        const whole = written > 0 ? buf.lastIndexOf(0x0a, written - 1) + 1 : 0;
+        if (whole < written) await handle.stat().then((st) => handle.truncate(st.size - (written - whole))).catch(() => undefined);
+        this.currentBytes += whole;
+        const failed: Error & ChunkError = err as Error;
+        failed.linesWritten = countLines(buf, whole);
+        throw failed;
       }
     } finally {
       await handle.close().catch(() => undefined);
     }
-    const bytes = buf.length;
-    this.currentBytes += bytes;
+    this.currentBytes += buf.length;
     if (this.currentBytes > this.maxBytes / 4) {
       this.currentFile = undefined; // the next batch starts a new file
       await this.enforceCap(full);

@@ -1,7 +1,8 @@
 // A record store that cannot write, in a real extension host: the file being written is
 // replaced by a directory (a real write error on a real file system, EISDIR), so every
-// write fails until it is removed. The status bar says so and what to do, typing goes on,
-// and the state clears when a write succeeds again.
+// write fails until it is removed. The status bar says so, what to do and how many records
+// were dropped, typing goes on, and the warning clears when a write succeeds again while the
+// tooltip keeps the count.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -52,6 +53,7 @@ describe('record store under a write error', function () {
     const failing = await triggerUntil(a, (t) => /being dropped/.test(t), 'the store problem in the status bar');
     assert.match(failing.tooltip, /EISDIR/, 'names the error');
     assert.match(failing.tooltip, /Free space on that disk/, 'says what to do');
+    assert.match(failing.tooltip, /\d+ recorded completions? dropped so far/, 'says how many were dropped');
     assert.ok(a.counters().requests > requestsBefore, 'completions go on while the store cannot write');
     // Said once: more failed writes do not repeat it.
     const again = await triggerUntil(a, () => a.counters().requests > requestsBefore + 2, 'more requests while writes fail');
@@ -61,5 +63,6 @@ describe('record store under a write error', function () {
     blocked = undefined;
     const cleared = await triggerUntil(a, (t) => !/being dropped/.test(t), 'the store problem to clear');
     assert.doesNotMatch(cleared.tooltip, /EISDIR/);
+    assert.match(cleared.tooltip, /[1-9]\d* recorded completions? could not be written in this window and were dropped/, 'the loss stays in the tooltip');
   });
 });
