@@ -226,6 +226,7 @@ def main():
     ap.add_argument('--kinds', default='0.3333,0.3333', help='shares of whole-line and rest-of-line middles')
     ap.add_argument('--window', action='store_true', help='FIM examples cut around cursors, in the editor\'s prompt shape (run 3)')
     ap.add_argument('--win', default='4400,1500,4000', help='with --window: most prefix and suffix characters, characters per cursor')
+    ap.add_argument('--val-seed', type=int, default=None, help='seed of the held-out sample (default: --seed); fixed, runs compare')
     ap.add_argument('--no-val', action='store_true')
     args = ap.parse_args()
     global SEG_MIN, SEG_MAX, KIND_SHARES, WINDOW, WIN_PREFIX, WIN_SUFFIX, WIN_STRIDE
@@ -255,14 +256,15 @@ def main():
         print('variant', v, st, flush=True)
 
     # Held-out validation from the standard library (never trained on).
-    std = stdlib_files(160, args.seed)
+    vseed = args.seed if args.val_seed is None else args.val_seed
+    std = stdlib_files(160, vseed)
     val_texts = [t for _, t in std[:80]]
     penc = encode_all(tok, val_texts)
     plain = np.concatenate([np.concatenate([e, [ids['<|endoftext|>']]]) for e in penc]).astype(np.uint32)
     n = min(64, len(plain) // (args.seq + 1))
     np.save(os.path.join(args.out, 'val_plain.npy'), plain[: n * (args.seq + 1)].reshape(n, args.seq + 1))
     # Line-middle cases in the comparison's shape, for FIM loss and greedy first-line checks.
-    rng = random.Random(args.seed + 99)
+    rng = random.Random(vseed + 99)
     cases = []
     for p, t in std[80:]:
         lines = t.split('\n')

@@ -4,6 +4,7 @@
 # (train.py --middle-weight). Training starts in the background and outlives this call; near
 # the call's limit a partial export comes back. call2.sh (the next call, machine still warm)
 # waits for the end and brings back the final export.
+# Run 3 used the defaults; run 4: SEED=4242 LR=3e-4 EVALS=2 EVAL_CASES=96 from run 3's partial export.
 # Usage (from a folder holding these scripts and tokenizer.json or tokenizer.json.xz, one level
 # below the repository root, e.g. .device-carry/; the init weights come from the shipped GGUF): bash call4.sh TRAIN_SECONDS
 set -u
@@ -17,12 +18,12 @@ mkdir -p init && python3 gguf_init.py --gguf ../models/completion-lab-coder-50m.
 python3 select_data.py --out $W/selection.json || exit 1
 echo "select done at $(el)s"
 python3 build_dataset.py --selection $W/selection.json --tokenizer tokenizer.json --out $W/data --seq 2048 --variants 2 \
-  --fim-rate 0.7 --kinds 0.6,0.25 --window --win 4000,1400,4000 --seed 777 || exit 1
+  --fim-rate ${FIM_RATE:-0.7} --kinds 0.6,0.25 --window --win 4000,1400,4000 --seed ${SEED:-777} --val-seed 777 || exit 1
 echo "dataset done at $(el)s"
 NGPU=$(nvidia-smi -L | wc -l); ACCUM=$(( 4 / NGPU )); [ $ACCUM -lt 1 ] && ACCUM=1
 setsid nohup torchrun --standalone --nproc_per_node=$NGPU train.py --data $W/data --work $W --tokenizer tokenizer.json \
-  --init init/export_final --train-seconds $TRAIN_SECONDS --micro-batch 16 --accum $ACCUM --lr 6e-4 --warmup 50 --qat-from 0 \
-  --middle-weight 8 --evals 3 --eval-cases 64 --seed 777 > $W/train.log 2>&1 < /dev/null &
+  --init init/export_final --train-seconds $TRAIN_SECONDS --micro-batch 16 --accum $ACCUM --lr ${LR:-6e-4} --warmup 50 --qat-from 0 \
+  --middle-weight ${MW:-8} --evals ${EVALS:-3} --eval-cases ${EVAL_CASES:-64} --seed ${SEED:-777} > $W/train.log 2>&1 < /dev/null &
 echo "training started at $(el)s on $NGPU GPUs"
 while [ $(el) -lt $((LIMIT - 45)) ]; do
   sleep 15
