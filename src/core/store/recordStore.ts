@@ -16,6 +16,7 @@
 // - Crash-safe reads: a torn or invalid line is skipped and counted, never fatal.
 // - Outcomes and the kept text arrive later: update() appends a patch record, merged at read.
 // - Recording off: nothing is written; recordSource=false keeps timings but no source text.
+import * as l10n from '@vscode/l10n';
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -288,7 +289,7 @@ export class RecordStore {
   private enqueue(obj: object): void {
     const line = JSON.stringify(obj) + '\n';
     if (this.queueBytes + line.length > MAX_QUEUE_BYTES) {
-      this.drop(1, `the queue of records waiting for the disk is full (${MAX_QUEUE_BYTES} bytes)`);
+      this.drop(1, l10n.t('the queue of records waiting for the disk is full ({0} bytes)', MAX_QUEUE_BYTES));
       return;
     }
     this.queue.push(line);
@@ -300,7 +301,7 @@ export class RecordStore {
     this.droppedCount += records;
     if (this.reported) return;
     this.reported = true;
-    this.onProblem(`Recorded completions in ${this.dir} are being dropped: ${why}. Free space on that disk (or make the folder writable); writing resumes by itself, and records dropped meanwhile are counted, not retried.`);
+    this.onProblem(l10n.t('Recorded completions in {0} are being dropped: {1}. Free space on that disk (or make the folder writable); writing resumes by itself, and records dropped meanwhile are counted, not retried.', this.dir, why));
   }
 
   /** A write went through: a reported problem is over (the next failure is reported again). */
@@ -330,7 +331,7 @@ export class RecordStore {
         await this.writeChunk(chunk.join(''));
         this.recovered();
       } catch (err) {
-        const message = `Could not write recorded completions to ${this.dir}: ${(err as Error).message}`;
+        const message = l10n.t('Could not write recorded completions to {0}: {1}', this.dir, (err as Error).message);
         this.lastError = new Error(message);
         this.drop(chunk.length, (err as Error).message);
       }
