@@ -85,6 +85,11 @@ describe('suggestion spot: alternatives cycled to settle with the spot', () => {
     assert.deepEqual(byRecord(spot.settlements), { r1: ['rejected', 0], r2: ['accepted', 4] });
   });
 
+  it('an accept command naming a text of the record the spot was not told of still accepts that record', () => {
+    const spot = cycled();
+    assert.deepEqual(byRecord(spot.accept('r2', 'yield y')), { r1: ['rejected', 0], r2: ['accepted', 7] });
+  });
+
   it('alternatives that come after the spot settled do not join it', () => {
     const spot = new SuggestionSpot(10, 'r1', 'return x');
     spot.cursor(0, true);

@@ -108,7 +108,12 @@ export class SuggestionSpot {
    * settled otherwise (an edit the editor reshaped) is settled again. Returns what changed.
    */
   accept(recordId: string, text?: string): Settlement[] | undefined {
-    const s = this.candidates.find((c) => c.recordId === recordId && (text === undefined || c.text === text));
+    let s = this.candidates.find((c) => c.recordId === recordId && (text === undefined || c.text === text));
+    if (!s && text !== undefined && this.has(recordId)) {
+      // A text of the record's that the spot was not told of (the item as the editor kept it): the command still counts.
+      s = { recordId, text, accepted: 0, docAccepted: 0, live: false };
+      this.candidates.push(s);
+    }
     if (!s) return undefined;
     const before = this.settled;
     if (before?.find((x) => x.recordId === recordId)?.outcome === 'accepted') return undefined;
