@@ -170,6 +170,8 @@ export class CompletionProvider extends Disposable implements vscode.InlineCompl
       this.more.set(key, known);
     }
     const { recordId, texts } = known;
+    // They settle with the suggestion already shown there: the one taken accepted, the others rejected.
+    this.deps.outcomes.alternatives(spot.doc, spot.offset, texts, recordId);
     return texts.map((t) => this.item(t, spot.pos, recordId, t));
   }
 
@@ -201,7 +203,7 @@ export class CompletionProvider extends Disposable implements vscode.InlineCompl
       span = { t0: wallT0, t1: wallT0 + (t.e2eMs ?? 0), ...(t.ttftMs !== undefined ? { firstTokenTs: wallT0 + t.ttftMs } : {}) };
       active.connection.reportSuccess();
       if (more) {
-        // Alternatives are not cached for typing through; picking one is recorded by its command.
+        // Alternatives are not cached for typing through; the outcome tracker follows them with the spot.
         const texts = (out.choices ?? []).filter((t) => t !== more.shown);
         const unwanted = token.isCancellationRequested || flight.superseded;
         outcome = unwanted ? (flight.superseded ? 'superseded' : 'cancelled') : texts.length ? 'shown' : 'empty';
@@ -277,7 +279,7 @@ export class CompletionProvider extends Disposable implements vscode.InlineCompl
     return { outcome: 'shown', items: [this.item(text, spot.pos, recordId)] };
   }
 
-  /** `alternative`: the text of an item from a request for more, which the outcome tracker does not follow. */
+  /** `alternative`: the text of an item from a request for more (one record, several texts). */
   private item(text: string, pos: vscode.Position, recordId: string, alternative?: string): vscode.InlineCompletionItem {
     const item = new vscode.InlineCompletionItem(text, new vscode.Range(pos, pos));
     item.command = { command: ACCEPT_COMMAND, title: 'Accepted', arguments: alternative === undefined ? [recordId] : [recordId, alternative] };

@@ -134,4 +134,22 @@ describe('localization', () => {
     assert.match(help('C.UTF-8'), /^Usage: completion-lab <command> \[options\]/);
     assert.match(help('ja_JP.UTF-8'), /^Usage: /, 'no Japanese bundle: English');
   });
+
+  it('the CLI\'s subcommand help and the core\'s messages (profile errors, GPU tool) follow the terminal\'s language too', function () {
+    this.timeout(60_000);
+    const cli = (LANG: string, ...args: string[]) => {
+      const env: NodeJS.ProcessEnv = { ...process.env, LANG, PATH: '/nonexistent' };
+      delete env['LC_ALL'];
+      delete env['LC_MESSAGES'];
+      const r = spawnSync(process.execPath, [path.join(repoRoot, 'dist', 'cli.js'), ...args], { encoding: 'utf8', env });
+      return r.stdout + r.stderr;
+    };
+    for (const command of ['serve', 'complete', 'compare', 'probe', 'gpu', 'tiny-model']) {
+      assert.match(cli('zh_CN.UTF-8', command, '--help'), new RegExp(`^用法：completion-lab ${command} `), command);
+      assert.match(cli('C.UTF-8', command, '--help'), new RegExp(`^Usage: completion-lab ${command} `), command);
+    }
+    assert.match(cli('zh_CN.UTF-8', 'compare', '--profile', 'a=ftp://x', '--profile', 'b=http://127.0.0.1:1'), /: 端点“ftp:\/\/x”必须以 http:\/\/ 或 https:\/\/ 开头。/, 'the profile check, without the label --profile already gives');
+    assert.match(cli('C.UTF-8', 'compare', '--profile', 'a=ftp://x', '--profile', 'b=http://127.0.0.1:1'), /: endpoint "ftp:\/\/x" must start with http:\/\/ or https:\/\/\./);
+    assert.match(cli('zh_CN.UTF-8', 'gpu', '--tool', 'rocm-smi', '--count', '1'), /PATH 中找不到 rocm-smi。/, 'the GPU sampler\'s message');
+  });
 });

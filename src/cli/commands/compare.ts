@@ -2,6 +2,7 @@
 // against two or more model profiles and print the comparison report (markdown or JSON).
 // Progress goes to stderr. Exit 2: usage (bad flags, fewer than 2 profiles, no cases);
 // exit 1: every profile failed; exit 130: cancelled with Ctrl+C (the partial report is printed).
+import * as l10n from '@vscode/l10n';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { casesFromRecordDir, sampleWorkspaceCases, type ReplayCase } from '../../core/compare/cases';
@@ -16,11 +17,12 @@ import { fleetMarkdown, type FleetProfileNumbers } from '../../core/prometheus/f
 import { parseSelector } from '../../core/prometheus/selector';
 import { prometheusBaseUrl } from '../../core/prometheus/client';
 import { runFleetComparison, type FleetArgs } from './compareFleet';
-import { validateProfiles, type ModelProfile } from '../../core/profiles';
+import { profileLabel, validateProfiles, type ModelProfile } from '../../core/profiles';
 import { CliUsageError } from '../usage';
 import { parseCommandArgs, showHelp, stringOptions } from '../args';
 
-const HELP = `Usage: completion-lab compare --profile NAME=URL[,key=value...] --profile ... [options]
+/** A function, not a constant: the terminal's language is loaded after this module. */
+const help = (): string => l10n.t(`Usage: completion-lab compare --profile NAME=URL[,key=value...] --profile ... [options]
 
 Replays completion requests against each profile in turn, exactly as the editor makes
 them, and prints a report: latency (TTFT/E2E/TPOT p50/p90/p99), throughput, goodput,
@@ -45,8 +47,8 @@ and server-side /metrics numbers beside them.
   --length-bounds A,B   prompt-token bounds of the TTFT length classes: short < A,
                         medium A..B, long > B (default 256,1024)
   --seed N              sample and sampling seed (default 1)
-  --budget N            prompt token budget (default ${DEFAULT_BUDGET_TOKENS})
-  --ttft-slo-ms N       TTFT SLO for goodput (default ${DEFAULT_TTFT_SLO_MS})
+  --budget N            prompt token budget (default {0})
+  --ttft-slo-ms N       TTFT SLO for goodput (default {1})
   --launch NAME=CMD     start profile NAME's server with this shell command just before its
                         run (stopped after it), so servers start one after another; the
                         report gets its load time (spawn -> /health 200), time to the first
@@ -75,7 +77,7 @@ Shared GPU server or cluster (Prometheus scraping vLLM's /metrics and NVIDIA's d
                         per --profile in the same order. Default: every vLLM series.
   --gpu-selector SEL    label matchers of the GPUs when they differ (same rule as --selector)
 
-An API key, if the servers need one, is read from the COMPLETION_LAB_API_KEY environment variable.`;
+An API key, if the servers need one, is read from the COMPLETION_LAB_API_KEY environment variable.`, DEFAULT_BUDGET_TOKENS, DEFAULT_TTFT_SLO_MS);
 
 interface CompareArgs {
   profiles: ModelProfile[];
@@ -126,7 +128,10 @@ export function parseProfileSpec(spec: string): ModelProfile {
     }
   }
   const { profiles, errors } = validateProfiles([raw]);
-  if (errors.length || !profiles[0]) bad((errors[0] ?? 'invalid.').replace(/^Profile 1( \("[^"]*"\))?: /, ''));
+  // The error without the label naming the profile ("Profile 1 ("a"): "): --profile names it already.
+  const label = profileLabel(0, raw);
+  const error = errors[0] ?? 'invalid.';
+  if (errors.length || !profiles[0]) bad(error.startsWith(label) ? error.slice(label.length).replace(/^[:：]\s*/, '') : error);
   return profiles[0]!;
 }
 
@@ -320,7 +325,7 @@ function isDir(p: string): boolean {
 
 export async function run(args: string[]): Promise<number> {
   const a = parse(args);
-  if (showHelp(a, HELP)) return 0;
+  if (showHelp(a, help())) return 0;
   const cases = await loadCases(a);
   const apiKey = process.env['COMPLETION_LAB_API_KEY'] || undefined;
   const controller = new AbortController();

@@ -2,6 +2,7 @@
 // as the editor (profile -> context -> streaming client -> post-processing), printed as
 // one JSON object. Exit 2: usage (bad flag, missing file, position out of range);
 // exit 1: the server (unreachable, error answer).
+import * as l10n from '@vscode/l10n';
 import * as fs from 'node:fs';
 import { ClientError } from '../../core/client/errors';
 import { listModels, pickServedModel } from '../../core/client/models';
@@ -14,7 +15,8 @@ import { TEMPLATE_CHOICES, type ModelProfile, type TemplateChoice } from '../../
 import { CliUsageError } from '../usage';
 import { parseCommandArgs, showHelp, stringOptions } from '../args';
 
-const HELP = `Usage: completion-lab complete --endpoint URL --file F --line L --column C [options]
+/** A function, not a constant: the terminal's language is loaded after this module. */
+const help = (): string => l10n.t(`Usage: completion-lab complete --endpoint URL --file F --line L --column C [options]
 
 Runs one completion at a position in a file, exactly as the editor would, and prints one
 JSON object: {text, raw, model, template, promptTokens, truncated: {prefixLines, suffixLines},
@@ -41,7 +43,7 @@ timings: {ttftMs, e2eMs, tpotMs, decodeTokensPerSec, outputTokens}, finishReason
   --timeout-ms N        give up when the whole completion takes longer (default 120000);
                         no first token within 120000 ms also gives up
 
-An API key, if the server needs one, is read from the COMPLETION_LAB_API_KEY environment variable.`;
+An API key, if the server needs one, is read from the COMPLETION_LAB_API_KEY environment variable.`);
 
 interface CompleteArgs {
   endpoint: string;
@@ -112,7 +114,7 @@ function parse(args: string[]): CompleteArgs | 'help' {
 
 export async function run(args: string[]): Promise<number> {
   const a = parse(args);
-  if (showHelp(a, HELP)) return 0;
+  if (showHelp(a, help())) return 0;
   let text: string;
   try {
     text = fs.readFileSync(a.file, 'utf8');

@@ -1,12 +1,14 @@
 // `completion-lab gpu`: sample the GPU(s) and print one JSON object per line per sample.
 // Runs until --count samples were printed or Ctrl-C. No GPU tool: one line on stderr, exit 2.
+import * as l10n from '@vscode/l10n';
 import { GpuSampler } from '../../core/gpu/sampler';
 import type { GpuSample, GpuToolChoice } from '../../core/gpu/types';
 import { showHelp } from '../args';
 import { CliUsageError } from '../usage';
 import { runFleetWatch } from './gpuFleet';
 
-const HELP = `Usage: completion-lab gpu [--interval-ms N] [--count N] [--tool auto|nvidia-smi|amd-smi|rocm-smi]
+/** A function, not a constant: the terminal's language is loaded after this module. */
+const help = (): string => l10n.t(`Usage: completion-lab gpu [--interval-ms N] [--count N] [--tool auto|nvidia-smi|amd-smi|rocm-smi]
 
 Prints one JSON line per sample: {ts, gpus: [{index, name, utilGpuPct, memUsedMiB, memTotalMiB,
 powerW, tempC, smClockMHz}], processes: [{pid, name, memMiB}]}. null where the tool had no value.
@@ -22,7 +24,7 @@ A shared server or cluster, through its Prometheus (NVIDIA dcgm-exporter and vLL
                     (--interval-ms default 5000 here, at least 1000). Exit 1 after --count
                     polls when the last one had a problem (printed once on stderr).
   --selector SEL    label matchers of the replicas and GPUs, e.g. '{namespace="llm"}'
-  --gpu-selector S  label matchers of the GPUs when they differ`;
+  --gpu-selector S  label matchers of the GPUs when they differ`);
 
 interface GpuArgs {
   intervalMs: number;
@@ -101,7 +103,7 @@ function toLine(s: GpuSample): string {
 
 export async function run(args: string[]): Promise<number> {
   const parsed = parseArgs(args);
-  if (showHelp(parsed, HELP)) return 0;
+  if (showHelp(parsed, help())) return 0;
   if (parsed.prometheus !== undefined) {
     return runFleetWatch({
       url: parsed.prometheus,

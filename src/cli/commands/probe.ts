@@ -1,13 +1,15 @@
 // `completion-lab probe URL`: what is serving there (health, models, version, kind,
 // /metrics summary), as JSON. Exit 0 when reachable, 1 (and one line on stderr) when not.
+import * as l10n from '@vscode/l10n';
 import { probeServer } from '../../core/server/probe';
 import { CliUsageError } from '../usage';
 
-const HELP = `Usage: completion-lab probe URL [--timeout-ms N]
+/** A function, not a constant: the terminal's language is loaded after this module. */
+const help = (): string => l10n.t(`Usage: completion-lab probe URL [--timeout-ms N]
 
 Asks URL's /health, /v1/models, /version and /metrics; prints
 {url, reachable, health, models: [{id, maxModelLen, ownedBy, root}], version, kind, metrics, errors}.
-Exit code 0 when the server answered, 1 when it could not be reached.`;
+Exit code 0 when the server answered, 1 when it could not be reached.`);
 
 export async function run(args: string[]): Promise<number> {
   let url: string | undefined;
@@ -15,7 +17,7 @@ export async function run(args: string[]): Promise<number> {
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     if (a === '--help' || a === '-h') {
-      process.stdout.write(HELP + '\n');
+      process.stdout.write(help() + '\n');
       return 0;
     } else if (a === '--timeout-ms' || a.startsWith('--timeout-ms=')) {
       const v = a.includes('=') ? a.slice(a.indexOf('=') + 1) : args[++i];

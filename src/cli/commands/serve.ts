@@ -1,5 +1,6 @@
 // `completion-lab serve`: the embedded llama.cpp engine behind vLLM's HTTP API. Prints one
 // JSON line on stdout when it is ready ({"url","model","pid","maxModelLen"}); logs on stderr.
+import * as l10n from '@vscode/l10n';
 import * as fs from 'node:fs';
 import type * as http from 'node:http';
 import { Engine } from '../../core/engine/engine';
@@ -11,20 +12,21 @@ import { BUNDLED_MODEL_FILE, BUNDLED_MODEL_NAME, bundledModelPath } from '../../
 import { CliUsageError } from '../usage';
 import { parseCommandArgs, stringOptions } from '../args';
 
-const HELP = `Usage: completion-lab serve [--model FILE.gguf | --tiny] [options]
+/** A function, not a constant: the terminal's language is loaded after this module. */
+const help = (): string => l10n.t(`Usage: completion-lab serve [--model FILE.gguf | --tiny] [options]
 
 Serves a GGUF model with llama.cpp (node-llama-cpp) behind vLLM's HTTP API:
 /v1/completions (streaming, with usage), /v1/models, /health, /version, /tokenize, /metrics.
 
 Options:
   --model FILE            GGUF model file (default: the bundled small code model,
-                          models/${BUNDLED_MODEL_FILE}, trained for Python FIM and continuation)
+                          models/{0}, trained for Python FIM and continuation)
   --tiny                  the tiny random-weight Qwen2 test model (generated once, cached in
                           $COMPLETION_LAB_CACHE or ~/.cache/completion-lab)
   --port N                port (default 8000; 0 = any free port)
   --host H                address to bind (default 127.0.0.1)
   --ctx-size N            tokens per request, i.e. max_model_len (default: model's, at most 8192)
-  --threads N             CPU threads (default ${defaultThreads()} here: cores - 1, at most 4)
+  --threads N             CPU threads (default {1} here: cores - 1, at most 4)
   --parallel N            concurrent requests; more wait in a queue (default 2)
   --served-model-name S   model name in the API (default: file name; tiny-qwen2 with --tiny)
   --gpu auto|cpu          use a GPU if llama.cpp finds one (default auto)
@@ -32,7 +34,7 @@ Options:
                           as one JSON line: what a client really sent
   With --tiny: --seed N, --allow-eos (let the model end early), --favor-token STR,
               --tiny-hidden N, --tiny-layers N (a bigger, slower model; default 64 and 2)
-`;
+`, BUNDLED_MODEL_FILE, defaultThreads());
 
 function intOption(value: string | undefined, name: string, min: number): number | undefined {
   if (value === undefined) return undefined;
@@ -55,7 +57,7 @@ export async function run(args: string[]): Promise<number> {
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
-    process.stdout.write(HELP);
+    process.stdout.write(help());
     return 0;
   }
   if (values.gpu !== undefined && values.gpu !== 'auto' && values.gpu !== 'cpu') throw new CliUsageError(`--gpu must be "auto" or "cpu", got "${values.gpu}".`);

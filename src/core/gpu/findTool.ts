@@ -1,5 +1,6 @@
 // Which GPU tool is on PATH. Looked up once per start, so "no tool" is found without
 // spawning anything (and without an error loop).
+import * as l10n from '@vscode/l10n';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { GpuToolChoice, GpuToolName } from './types';
@@ -29,5 +30,7 @@ export function chooseTool(choice: GpuToolChoice, env: NodeJS.ProcessEnv = proce
   return TOOL_ORDER.find((t) => findOnPath(t, env)) ?? null;
 }
 
-export const NO_GPU_TOOL_MESSAGE =
-  'No GPU tool found: nvidia-smi, amd-smi and rocm-smi are not on PATH. GPU stats need one of them on the machine that runs the model server.';
+/** A function, not a constant: the display language's bundle is loaded after this module. */
+export function noGpuToolMessage(): string {
+  return l10n.t('No GPU tool found: nvidia-smi, amd-smi and rocm-smi are not on PATH. GPU stats need one of them on the machine that runs the model server.');
+}

@@ -4,4 +4,4 @@ export * from './nvidiaSmi';
 export * from './amdSmi';
 export * from './summary';
 export * from './sampler';
-export { chooseTool, findOnPath, NO_GPU_TOOL_MESSAGE } from './findTool';
+export { chooseTool, findOnPath, noGpuToolMessage } from './findTool';

@@ -2,6 +2,7 @@
 // Both `--format=csv,noheader,nounits` (what the sampler asks for) and the human format
 // with a header line and units (`0 %`, `143771 MiB`, `125.82 W`) are read; `[N/A]` and
 // `[Not Supported]` become null. Real outputs: test/fixtures/nvidia-smi/.
+import * as l10n from '@vscode/l10n';
 import type { GpuProcess, GpuReading } from './types';
 
 /** The fields the sampler queries, in this order (same as fixtures/nvidia-smi/QUERY.txt). */
@@ -84,10 +85,7 @@ export interface NvidiaGpuRow {
 /** The rc-2 answer to an unknown field: `Field "x" is not a valid field to query.` */
 export class NvidiaSmiFieldError extends Error {
   constructor(readonly field: string) {
-    super(
-      `nvidia-smi does not know the field "${field}" (this driver's nvidia-smi rejects it). ` +
-        `Run \`nvidia-smi --help-query-gpu\` on that machine to see the fields it supports.`,
-    );
+    super(l10n.t('nvidia-smi does not know the field "{0}" (this driver\'s nvidia-smi rejects it). Run `nvidia-smi --help-query-gpu` on that machine to see the fields it supports.', field));
     this.name = 'NvidiaSmiFieldError';
   }
 }

@@ -9,12 +9,13 @@
 // in a row without a sample. A loop that runs but prints nothing usable (garbage, or
 // silence) counts as failed after stallMs. AMD tools have no loop mode: spawned per sample.
 // No tool on PATH: one 'no-gpu-tool' state, nothing retried.
+import * as l10n from '@vscode/l10n';
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import * as readline from 'node:readline';
 import { Emitter } from '../lifecycle/emitter';
 import { RefCount } from '../lifecycle/refCount';
 import { RingBuffer } from './ringBuffer';
-import { chooseTool, findOnPath, NO_GPU_TOOL_MESSAGE } from './findTool';
+import { chooseTool, findOnPath, noGpuToolMessage } from './findTool';
 import { appsQueryArgs, detectInvalidField, gpuQueryArgs, GPU_QUERY_FIELDS, parseComputeApps, parseGpuLine } from './nvidiaSmi';
 import { AMD_SMI_ARGS, parseAmdSmiMetric, parseRocmSmi, ROCM_SMI_ARGS } from './amdSmi';
 import { summarizeGpuWindow, type GpuWindowSummary } from './summary';
@@ -146,7 +147,7 @@ export class GpuSampler {
     this.processes = [];
     const tool = chooseTool(this.toolChoice, this.env);
     if (!tool) {
-      const message = this.toolChoice === 'auto' ? NO_GPU_TOOL_MESSAGE : `${this.toolChoice} is not on PATH. GPU stats need it on the machine that runs the model server.`;
+      const message = this.toolChoice === 'auto' ? noGpuToolMessage() : l10n.t('{0} is not on PATH. GPU stats need it on the machine that runs the model server.', this.toolChoice);
       this.setState({ kind: 'no-gpu-tool', message });
       return;
     }
@@ -193,7 +194,7 @@ export class GpuSampler {
     if (this.attempt < this.maxRestarts) return false;
     if (gen === this.generation) this.generation++;
     this.killChild();
-    this.setState({ kind: 'failed', tool, message: `${reason}. Gave up after ${this.attempt} restarts; GPU stats are off until the tool works (check it by running it by hand).` });
+    this.setState({ kind: 'failed', tool, message: l10n.t('{0}. Gave up after {1} restarts; GPU stats are off until the tool works (check it by running it by hand).', reason, this.attempt) });
     return true;
   }
 
@@ -201,7 +202,7 @@ export class GpuSampler {
     if (this.gaveUp(gen, tool, reason)) return;
     const delay = Math.min(this.backoffMaxMs, this.backoffInitialMs * 2 ** this.attempt);
     this.attempt++;
-    this.setState({ kind: 'restarting', tool, retryInMs: delay, message: `${reason}; retrying in ${Math.round(delay / 100) / 10} s` });
+    this.setState({ kind: 'restarting', tool, retryInMs: delay, message: retrying(reason, delay) });
     this.later(gen, delay, () => this.spawnLoop(gen, tool));
   }
 
@@ -239,8 +240,10 @@ export class GpuSampler {
       if (this.child !== child) return;
       if (this.lastSampleAt >= Date.now() - this.stallMs && this.lastSampleAt > spawnedAt) return this.later(gen, this.stallMs, watch);
       this.killChild();
-      const shown = firstLine === undefined ? 'nothing' : `only lines it could not read, e.g. ${JSON.stringify(firstLine)}`;
-      this.scheduleRestart(gen, tool, `${tool} printed ${shown} in ${Math.round(this.stallMs / 100) / 10} s`);
+      const seconds = Math.round(this.stallMs / 100) / 10;
+      this.scheduleRestart(gen, tool, firstLine === undefined
+        ? l10n.t('{0} printed nothing in {1} s', tool, seconds)
+        : l10n.t('{0} printed only lines it could not read in {1} s, e.g. {2}', tool, seconds, JSON.stringify(firstLine)));
     };
     this.later(gen, this.stallMs, watch);
 
@@ -252,9 +255,9 @@ export class GpuSampler {
       if (gen !== this.generation) return;
       if (err.code === 'ENOENT') {
         this.generation++; // nothing more to try: no respawn loop
-        this.setState({ kind: 'no-gpu-tool', message: NO_GPU_TOOL_MESSAGE });
+        this.setState({ kind: 'no-gpu-tool', message: noGpuToolMessage() });
       } else {
-        this.scheduleRestart(gen, tool, `${tool} could not be started (${err.message})`);
+        this.scheduleRestart(gen, tool, l10n.t('{0} could not be started ({1})', tool, err.message));
       }
     });
     child.once('exit', (code, signal) => {
@@ -269,9 +272,9 @@ export class GpuSampler {
         this.setState({ kind: 'failed', tool, message: fatal ?? invalid!.message });
         return;
       }
-      const why = signal ? `killed by ${signal}` : `exit code ${code}`;
+      const why = signal ? l10n.t('killed by {0}', signal) : l10n.t('exit code {0}', String(code));
       const detail = stderrTail.trim().split('\n').pop();
-      this.scheduleRestart(gen, tool, `${tool} stopped (${why})${detail ? `: ${detail}` : ''}`);
+      this.scheduleRestart(gen, tool, detail ? l10n.t('{0} stopped ({1}): {2}', tool, why, detail) : l10n.t('{0} stopped ({1})', tool, why));
     });
   }
 
@@ -322,7 +325,7 @@ export class GpuSampler {
       if (gen !== this.generation) return;
       if ((err as NodeJS.ErrnoException | null)?.code === 'ENOENT') {
         this.generation++;
-        this.setState({ kind: 'no-gpu-tool', message: NO_GPU_TOOL_MESSAGE });
+        this.setState({ kind: 'no-gpu-tool', message: noGpuToolMessage() });
         return;
       }
       let gpus: GpuReading[] | undefined;
@@ -331,18 +334,23 @@ export class GpuSampler {
         try {
           gpus = tool === 'amd-smi' ? parseAmdSmiMetric(stdout) : parseRocmSmi(stdout);
         } catch (e) {
-          problem = `${tool} printed output that is not the JSON expected (${(e as Error).message})`;
+          problem = l10n.t('{0} printed output that is not the JSON expected ({1})', tool, (e as Error).message);
         }
       }
       if (gpus) {
         this.emitSample({ ts: started, gpus, processes: [] }, tool);
         this.later(gen, Math.max(0, this.intervalMs - (Date.now() - started)), () => this.pollAmd(gen, tool));
-      } else if (!this.gaveUp(gen, tool, `${tool} failed: ${problem}`)) {
+      } else if (!this.gaveUp(gen, tool, l10n.t('{0} failed: {1}', tool, problem ?? ''))) {
         const delay = Math.min(this.backoffMaxMs, this.backoffInitialMs * 2 ** this.attempt);
         this.attempt++;
-        this.setState({ kind: 'restarting', tool, retryInMs: delay, message: `${tool} failed: ${problem}; retrying in ${delay / 1000} s` });
+        this.setState({ kind: 'restarting', tool, retryInMs: delay, message: retrying(l10n.t('{0} failed: {1}', tool, problem ?? ''), delay) });
         this.later(gen, delay, () => this.pollAmd(gen, tool));
       }
     });
   }
+}
+
+/** A restart's state message: what went wrong, and when the next try is. */
+function retrying(reason: string, delayMs: number): string {
+  return l10n.t('{0}; retrying in {1} s', reason, Math.round(delayMs / 100) / 10);
 }

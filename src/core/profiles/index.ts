@@ -1,6 +1,6 @@
 // Model profiles: validation of the setting, family detection, effective settings.
 export * from './types';
 export { detectFamily, QWEN_STOP_STRINGS, QWEN_STOP_TOKEN_IDS, type FamilyInfo } from './family';
-export { validateProfiles, type ProfilesValidation } from './validate';
+export { profileLabel, validateProfiles, type ProfilesValidation } from './validate';
 export { resolveProfile, defaultSampling, autoTemplate, DEFAULT_MAX_TOKENS } from './resolve';
 export { suggestedProfiles } from './suggested';

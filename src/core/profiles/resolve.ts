@@ -1,6 +1,7 @@
 // From a profile and what the server serves to the settings one request is sent with:
 // template chosen for 'auto', the family's sampling defaults, its stop tokens, and
 // warnings where the user's choice does not fit the model.
+import * as l10n from '@vscode/l10n';
 import { detectFamily, FIM_STOP_STRINGS, QWEN_STOP_TOKEN_IDS, type FamilyInfo } from './family';
 import type { ServedModel } from '../client/models';
 import { FIM_KINDS, type EffectiveProfile, type FimKind, type ModelFamily, type ModelProfile, type TemplateKind } from './types';
@@ -25,7 +26,7 @@ export function resolveProfile(profile: ModelProfile, served: ServedModel | stri
   const { family, instruct } = detected;
   const model = profile.model?.trim() || info.id;
   const warnings: string[] = [];
-  const label = `Profile "${profile.name}" (${model})`;
+  const label = l10n.t('Profile "{0}" ({1})', profile.name, model);
 
   let template: TemplateKind = profile.template === 'auto' ? autoTemplate(detected) : profile.template;
   let customTemplate: string | undefined;
@@ -33,24 +34,24 @@ export function resolveProfile(profile: ModelProfile, served: ServedModel | stri
     if (profile.customTemplate?.includes('{prefix}')) customTemplate = profile.customTemplate;
     else {
       template = autoTemplate(detected);
-      warnings.push(`${label}: template "custom" needs a customTemplate containing {prefix}; using "${template}" instead.`);
+      warnings.push(l10n.t('{0}: template "custom" needs a customTemplate containing {prefix}; using "{1}" instead.', label, template));
     }
   }
 
   if (instruct) {
-    warnings.push(`${label}: this looks like an instruct/chat model; through /v1/completions such models complete raw code poorly. Prefer the base model (e.g. Qwen2.5-Coder-1.5B rather than -Instruct).`);
+    warnings.push(l10n.t('{0}: this looks like an instruct/chat model; through /v1/completions such models complete raw code poorly. Prefer the base model (e.g. Qwen2.5-Coder-1.5B rather than -Instruct).', label));
   }
   if (template === 'qwen-fim' && family === 'deepseek-r1-distill') {
-    warnings.push(`${label}: template "qwen-fim" on DeepSeek-R1-Distill: its vocabulary has Qwen's FIM tokens, but nothing says it was trained for FIM. "prefix-only" is the safe choice.`);
+    warnings.push(l10n.t('{0}: template "qwen-fim" on DeepSeek-R1-Distill: its vocabulary has Qwen\'s FIM tokens, but nothing says it was trained for FIM. "prefix-only" is the safe choice.', label));
   } else if (template === 'qwen-fim' && family === 'qwen' && !detected.fim) {
     // The user chose FIM on a Qwen base/Math model: allowed, but said.
-    warnings.push(`${label}: template "qwen-fim" on a Qwen model not documented as FIM-trained (Qwen documents FIM for the Coder models); "prefix-only" is the safe choice.`);
+    warnings.push(l10n.t('{0}: template "qwen-fim" on a Qwen model not documented as FIM-trained (Qwen documents FIM for the Coder models); "prefix-only" is the safe choice.', label));
   } else if (isFim(template) && family === 'unknown') {
-    warnings.push(`${label}: template "${template}" on a model whose family is not recognised: its FIM tokens may mean nothing to it.`);
+    warnings.push(l10n.t('{0}: template "{1}" on a model whose family is not recognised: its FIM tokens may mean nothing to it.', label, template));
   } else if (isFim(template) && family !== 'unknown' && family !== 'qwen' && family !== 'deepseek-r1-distill' && detected.fim !== template) {
-    warnings.push(`${label}: template "${template}" does not fit a ${family} model, which was trained for "${detected.fim ?? 'prefix-only'}"; its special tokens mean nothing to it.`);
+    warnings.push(l10n.t('{0}: template "{1}" does not fit a {2} model, which was trained for "{3}"; its special tokens mean nothing to it.', label, template, family, detected.fim ?? 'prefix-only'));
   } else if (template === 'prefix-only' && detected.fim && !instruct) {
-    warnings.push(`${label}: template "prefix-only" on a model trained for fill-in-the-middle: "${detected.fim}" (or "auto") would also use the text after the cursor.`);
+    warnings.push(l10n.t('{0}: template "prefix-only" on a model trained for fill-in-the-middle: "{1}" (or "auto") would also use the text after the cursor.', label, detected.fim));
   }
 
   const defaults = defaultSampling(family);

@@ -2,6 +2,7 @@
 // profile's own `prometheus: {url?, selector, gpuSelector?}` (the CLI's --prometheus and
 // --selector are the same two things). Checked like the other settings: never throws, says
 // per field what is wrong and what was done instead.
+import * as l10n from '@vscode/l10n';
 import { prometheusBaseUrl } from './client';
 import { PrometheusError } from './errors';
 import type { FleetConfig } from './fleetSource';
@@ -19,23 +20,23 @@ const FIELDS = new Set(['url', 'selector', 'gpuSelector']);
 /** Validates a profile's `prometheus` value; undefined (with an error line) when unusable. */
 export function validateProfilePrometheus(raw: unknown, label: string, errors: string[]): ProfilePrometheus | undefined {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    errors.push(`${label}: "prometheus" must be an object like {"selector": "{namespace=\\"llm\\", pod=~\\"vllm-.*\\"}"}; ignored.`);
+    errors.push(l10n.t('{0}: "prometheus" must be an object like {1}; ignored.', label, '{"selector": "{namespace=\\"llm\\", pod=~\\"vllm-.*\\"}"}'));
     return undefined;
   }
   const e = raw as Record<string, unknown>;
-  for (const key of Object.keys(e)) if (!FIELDS.has(key)) errors.push(`${label}: unknown field "prometheus.${key}" is ignored (known: url, selector, gpuSelector).`);
+  for (const key of Object.keys(e)) if (!FIELDS.has(key)) errors.push(l10n.t('{0}: unknown field "{1}" is ignored (known: url, selector, gpuSelector).', label, `prometheus.${key}`));
   const out: ProfilePrometheus = { selector: '' };
   const check = (key: 'url' | 'selector' | 'gpuSelector', parse: (v: string) => unknown): boolean => {
     const v = e[key];
     if (v === undefined) return true;
     if (typeof v !== 'string') {
-      errors.push(`${label}: "prometheus.${key}" must be a string; the profile's Prometheus settings are ignored.`);
+      errors.push(l10n.t('{0}: "{1}" must be a string; the profile\'s Prometheus settings are ignored.', label, `prometheus.${key}`));
       return false;
     }
     try {
       parse(v);
     } catch (err) {
-      errors.push(`${label}: prometheus.${key}: ${(err as Error).message} The profile's Prometheus settings are ignored.`);
+      errors.push(l10n.t('{0}: {1}: {2} The profile\'s Prometheus settings are ignored.', label, `prometheus.${key}`, (err as Error).message));
       return false;
     }
     if (v.trim()) out[key] = v.trim();

@@ -19,6 +19,7 @@
 // - Crash-safe reads: a torn or invalid line is skipped and counted, never fatal.
 // - Outcomes and the kept text arrive later: update() appends a patch record, merged at read.
 // - Recording off: nothing is written; recordSource=false keeps timings but no source text.
+import * as l10n from '@vscode/l10n';
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -323,7 +324,7 @@ export class RecordStore {
     const line = JSON.stringify(obj) + '\n';
     const bound = this.queueBound();
     if (this.queueBytes + line.length > bound) {
-      this.drop(1, `the queue of records waiting for the disk is full (${bound} bytes)`);
+      this.drop(1, l10n.t('the queue of records waiting for the disk is full ({0} bytes)', bound));
       return;
     }
     this.queue.push(line);
@@ -336,7 +337,7 @@ export class RecordStore {
     this.droppedCount += records;
     if (!this.reported) {
       this.reported = true;
-      this.onProblem(`Recorded completions in ${this.dir} are being dropped: ${why}. Free space on that disk (or make the folder writable); writing resumes by itself, and records dropped meanwhile are counted, not retried.`);
+      this.onProblem(l10n.t('Recorded completions in {0} are being dropped: {1}. Free space on that disk (or make the folder writable); writing resumes by itself, and records dropped meanwhile are counted, not retried.', this.dir, why));
     }
     this.onDropped(this.droppedCount);
   }
@@ -367,7 +368,7 @@ export class RecordStore {
         this.recovered();
       } catch (err) {
         const written = (err as ChunkError).linesWritten ?? 0;
-        const message = `Could not write recorded completions to ${this.dir}: ${(err as Error).message}`;
+        const message = l10n.t('Could not write recorded completions to {0}: {1}', this.dir, (err as Error).message);
         this.lastError = new Error(message);
         this.drop(chunk.length - written, (err as Error).message);
       }

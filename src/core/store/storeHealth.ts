@@ -3,6 +3,7 @@
 // status bar shows a warning with the count so far; once writes succeed again the warning
 // clears, and how many records this window lost stays in the status bar's tooltip, so a gap
 // in the recorded data is never silent. The log says each run once, at its start and end.
+import * as l10n from '@vscode/l10n';
 import { Emitter } from '../lifecycle/emitter';
 import type { Disposable } from '../lifecycle/disposable';
 import type { RecordStoreOptions } from './recordStore';
@@ -11,8 +12,6 @@ export interface HealthLog {
   warn(message: string): void;
   info(message: string): void;
 }
-
-const count = (n: number): string => `${n} recorded completion${n === 1 ? '' : 's'}`;
 
 export class StoreHealth {
   private readonly changed = new Emitter<void>();
@@ -37,7 +36,7 @@ export class StoreHealth {
     },
     onRecovered: () => {
       this.failing = undefined;
-      this.log.info(`Recorded completions are being written again (${count(this.droppedTotal - this.droppedBeforeRun)} dropped meanwhile).`);
+      this.log.info(l10n.t('Recorded completions are being written again ({0} dropped meanwhile).', this.droppedTotal - this.droppedBeforeRun));
       this.changed.emit();
     },
     onDropped: (total) => {
@@ -53,12 +52,12 @@ export class StoreHealth {
 
   /** The ongoing trouble with its count, for the status bar's warning; undefined when writes succeed. */
   get problem(): string | undefined {
-    return this.failing && `${this.failing} ${count(this.droppedTotal - this.droppedBeforeRun)} dropped so far.`;
+    return this.failing && `${this.failing} ${l10n.t('Recorded completions dropped so far: {0}.', this.droppedTotal - this.droppedBeforeRun)}`;
   }
 
   /** Once writes succeed again: how many records this window lost (kept in the tooltip). */
   get note(): string | undefined {
     if (this.failing || this.droppedTotal === 0) return undefined;
-    return `${count(this.droppedTotal)} could not be written in this window and were dropped; writing has resumed (the log says why).`;
+    return l10n.t('Recorded completions that could not be written in this window and were dropped: {0}. Writing has resumed (the log says why).', this.droppedTotal);
   }
 }

@@ -1,5 +1,6 @@
 // What happened to a suggestion, as the record keeps it: rejected when the developer types
-// something else, accepted in full when they type part of it and press Tab, and accepted
+// something else, accepted in full when they type part of it and press Tab, settled with the
+// alternatives fetched by cycling (the one taken accepted, the others rejected), and accepted
 // in a Windows (CRLF) file, where the editor inserts the suggestion's "\n" as "\r\n".
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
@@ -7,7 +8,7 @@ import * as vscode from 'vscode';
 import type { CompletionLabApi } from '../../../src/extension/api';
 import type { CompletionRecord } from '../../../src/core/store/record';
 import { repoRoot, startEngine, type StartedEngine } from '../../support/engine';
-import { api, closeAllEditors, engineUrl, setProfiles, waitFor, waitForShown } from './util';
+import { api, closeAllEditors, engineUrl, newRecords, setProfiles, waitFor, waitForShown } from './util';
 
 async function openUntitled(content: string): Promise<vscode.TextEditor> {
   const doc = await vscode.workspace.openTextDocument({ language: 'python', content });
@@ -64,6 +65,62 @@ describe('what happened to a suggestion', function () {
     assert.equal(rec.outcome, 'accepted');
     assert.equal(rec.acceptedChars, shown.shownText!.length);
     assert.ok(editor.document.getText().endsWith(shown.shownText!), 'the document ends with the whole suggestion');
+  });
+
+  describe('with suggestions.count 2: alternatives fetched by cycling settle with the suggestion shown first', () => {
+    // Temperature 1 on the random-weight model: the two texts of the cycling request differ
+    // from the first suggestion and from each other.
+    before(async () => setProfiles([{ ...tiny()[0], temperature: 1 }], 'tiny', { debounceMs: 50, keptTextDelaySeconds: 1, 'suggestions.count': 2 }));
+    after(async () => setProfiles(tiny(), 'tiny', { debounceMs: 50, 'suggestions.count': undefined }));
+
+    /**
+     * Typing (automatic trigger) until a suggestion shows, then Show Next: the first record and
+     * the cycling request's. The model's noise, post-processed to one line, may leave no
+     * alternative (that request ends empty): then on to a fresh spot.
+     */
+    async function cycle(a: CompletionLabApi): Promise<{ editor: vscode.TextEditor; first: CompletionRecord; more: CompletionRecord; textBefore: string }> {
+      const editor = await openUntitled('def total(values):\n    ');
+      const answered = async (count: number, ms: number) =>
+        waitFor(async () => (await newRecords(a, count)).filter((r) => r.outcome === 'shown' || r.outcome === 'empty').pop(), ms, 'a record').catch(() => undefined);
+      const tried: string[] = [];
+      for (let spot = 0; spot < 12; spot++) {
+        const count = (await a.records()).length;
+        await vscode.commands.executeCommand('type', { text: `\n    v_${spot} = ` });
+        // None at all while the new profile's connection is still being made: type again.
+        const first = await answered(count, 10_000);
+        tried.push(first?.outcome ?? 'none');
+        if (first?.outcome !== 'shown') continue;
+        const textBefore = editor.document.getText();
+        const cycleCount = (await a.records()).length;
+        await vscode.commands.executeCommand('editor.action.inlineSuggest.showNext');
+        const more = await answered(cycleCount, 30_000);
+        tried.push(`cycled: ${more?.outcome ?? 'none'}`);
+        if (more?.outcome === 'shown') return { editor, first, more, textBefore };
+      }
+      assert.fail(`a suggestion and an alternative shown within 12 spots (${tried.join(', ')}; counters ${JSON.stringify(a.counters())})`);
+    }
+
+    it('moving the cursor away rejects the first suggestion and the alternatives\' record', async () => {
+      const a = await api();
+      const { editor, first, more } = await cycle(a);
+      editor.selection = new vscode.Selection(0, 0, 0, 0);
+      const recs = await Promise.all([finished(a, first.id, 'the first record to settle'), finished(a, more.id, 'the alternatives\' record to settle')]);
+      assert.deepEqual(recs.map((r) => [r.outcome, r.acceptedChars]), [['rejected', 0], ['rejected', 0]]);
+    });
+
+    it('Tab on what shows after Show Next accepts that suggestion\'s record and rejects the other', async () => {
+      const a = await api();
+      const { editor, first, more, textBefore } = await cycle(a);
+      await vscode.commands.executeCommand('editor.action.inlineSuggest.commit');
+      const inserted = await waitFor(() => editor.document.getText() !== textBefore && editor.document.getText().slice(textBefore.length), 10_000, 'the suggestion inserted');
+      const [r1, r2] = await Promise.all([finished(a, first.id, 'the first record to settle'), finished(a, more.id, 'the alternatives\' record to settle')]);
+      const took = inserted === first.shownText ? 'first' : 'alternative';
+      assert.deepEqual(
+        [[r1.outcome, r1.acceptedChars], [r2.outcome, r2.acceptedChars]],
+        took === 'first' ? [['accepted', inserted.length], ['rejected', 0]] : [['rejected', 0], ['accepted', inserted.length]],
+        `took the ${took}: ${JSON.stringify(inserted)}`,
+      );
+    });
   });
 
   describe('in a CRLF file, with the bundled model (it answers a class body over several lines)', () => {
