@@ -66,13 +66,14 @@ async function main() {
     settings = completionSettings(engine.url);
     if (model === bundled) {
       // Two profiles of the same model that differ in a way the comparison can show:
-      // prefix-only (active: it scores better with this model, see training/MODEL_CARD.md)
-      // against fill-in-the-middle (uses the text after the cursor).
+      // fill-in-the-middle (active: it uses the text after the cursor, stops where the gap
+      // ends, and its completions parse more often, see training/MODEL_CARD.md) against
+      // prefix-only.
       settings['completionLab.profiles'] = [
-        { name: 'coder prefix-only', endpoint: engine.url, template: 'prefix-only', temperature: 0, maxTokens: 48 },
         { name: 'coder FIM', endpoint: engine.url, template: 'qwen-fim', temperature: 0, maxTokens: 48 },
+        { name: 'coder prefix-only', endpoint: engine.url, template: 'prefix-only', temperature: 0, maxTokens: 48 },
       ];
-      settings['completionLab.activeProfile'] = 'coder prefix-only';
+      settings['completionLab.activeProfile'] = 'coder FIM';
     } else if (model) {
       settings['completionLab.profiles'] = [{ name: 'embedded', endpoint: engine.url, template: 'auto' }];
       settings['completionLab.activeProfile'] = 'embedded';
