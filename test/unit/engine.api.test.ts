@@ -82,6 +82,13 @@ describe('embedded engine: HTTP API (real llama.cpp, tiny model)', function () {
     assert.equal(typeof version.version, 'string');
   });
 
+  it('takes a path with trailing slashes as the path without them; a path of 12,000 slashes gets its 404 and the server still answers', async () => {
+    assert.equal((await fetch(`${engine.url}/v1/models///`)).status, 200);
+    // The slashes were stripped by a regex that backtracks quadratically on such a path.
+    assert.equal((await fetch(`${engine.url}/x${'/'.repeat(12_000)}y`)).status, 404);
+    assert.equal((await fetch(`${engine.url}/health`)).status, 200);
+  });
+
   it('streams content chunks, then finish_reason, then usage with completion_tokens = max_tokens, then [DONE]', async () => {
     const events = await streamEvents(engine.url, { model: engine.model, prompt: 'def fibonacci(n):\n', max_tokens: 12, temperature: 0.6, top_p: 0.95, stream_options: { include_usage: true } });
     assert.equal(events.at(-1), '[DONE]');

@@ -175,7 +175,7 @@ export function createEngineServer(engine: Engine, opts: EngineServerOptions = {
 
   return http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://engine');
-    const route = routes[url.pathname.replace(/\/+$/, '') || '/'];
+    const route = routes[trimTrailingSlashes(url.pathname) || '/'];
     const handler = route?.[req.method ?? 'GET'];
     const fail = (err: unknown): void => {
       const apiErr = err instanceof ApiError ? err : new ApiError(500, err instanceof Error ? err.message : String(err));
@@ -197,4 +197,11 @@ export function createEngineServer(engine: Engine, opts: EngineServerOptions = {
       fail(err);
     }
   });
+}
+
+/** The path without trailing slashes, in linear time (a regex /\/+$/ is quadratic on a path of many slashes). */
+function trimTrailingSlashes(p: string): string {
+  let end = p.length;
+  while (end > 0 && p.charCodeAt(end - 1) === 0x2f) end--;
+  return p.slice(0, end);
 }

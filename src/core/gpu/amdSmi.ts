@@ -25,7 +25,7 @@ const MIB = 1024 * 1024;
 export function amdValue(v: Json): { value: number; unit?: string } | null {
   if (typeof v === 'number') return Number.isFinite(v) ? { value: v } : null;
   if (typeof v === 'string') {
-    const m = /^\s*(-?\d+(?:\.\d+)?)\s*([A-Za-z%°]*)\s*$/.exec(v);
+    const m = /^(-?\d+(?:\.\d+)?)\s*([A-Za-z%°]*)$/.exec(v.trim());
     if (!m) return null;
     return m[2] ? { value: Number(m[1]), unit: m[2] } : { value: Number(m[1]) };
   }

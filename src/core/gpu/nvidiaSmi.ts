@@ -48,7 +48,11 @@ const FIELD_ALIASES: Record<string, string> = {
 };
 
 function canonicalField(headerCell: string): string {
-  const name = headerCell.replace(/\s*\[[^\]]*\]\s*$/, '').trim().toLowerCase();
+  // The unit in brackets at the end (`memory.used [MiB]`) goes; cut by index, not a regex
+  // (one with \s* on both sides of the brackets backtracks on long runs of spaces).
+  const cell = headerCell.trim();
+  const open = cell.endsWith(']') ? cell.lastIndexOf('[') : -1;
+  const name = (open >= 0 ? cell.slice(0, open) : cell).trim().toLowerCase();
   return FIELD_ALIASES[name] ?? name;
 }
 
@@ -61,7 +65,7 @@ export function isMissing(raw: string): boolean {
 /** A number, with any unit suffix (`%`, `MiB`, `W`, `MHz`) dropped; null where nvidia-smi had none. */
 export function parseNumber(raw: string | undefined): number | null {
   if (raw === undefined || isMissing(raw)) return null;
-  const m = /^\s*(-?\d+(?:\.\d+)?)\s*(?:%|MiB|MB|GiB|W|MHz|C)?\s*$/.exec(raw);
+  const m = /^(-?\d+(?:\.\d+)?)\s*(?:%|MiB|MB|GiB|W|MHz|C)?$/.exec(raw.trim());
   return m ? Number(m[1]) : null;
 }
 
