@@ -4,9 +4,11 @@ import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import * as l10n from '@vscode/l10n';
 import * as ts from 'typescript';
 import { terminalLanguage } from '../../src/cli/language';
 import { repoRoot } from '../support/engine';
+import { itemSep, labelSep, rowSep } from '../../webview/separators';
 
 const readJson = (rel: string): Record<string, unknown> => JSON.parse(fs.readFileSync(path.join(repoRoot, rel), 'utf8')) as Record<string, unknown>;
 /** The translated text of a bundle entry: a string, or `{message, comment}` as l10n-dev writes entries with comments. */
@@ -151,5 +153,15 @@ describe('localization', () => {
     assert.match(cli('zh_CN.UTF-8', 'compare', '--profile', 'a=ftp://x', '--profile', 'b=http://127.0.0.1:1'), /: 端点“ftp:\/\/x”必须以 http:\/\/ 或 https:\/\/ 开头。/, 'the profile check, without the label --profile already gives');
     assert.match(cli('C.UTF-8', 'compare', '--profile', 'a=ftp://x', '--profile', 'b=http://127.0.0.1:1'), /: endpoint "ftp:\/\/x" must start with http:\/\/ or https:\/\/\./);
     assert.match(cli('zh_CN.UTF-8', 'gpu', '--tool', 'rocm-smi', '--count', '1'), /PATH 中找不到 rocm-smi。/, 'the GPU sampler\'s message');
+  });
+
+  it('the panel\'s chart descriptions join their numbers with the display language\'s punctuation', () => {
+    try {
+      l10n.config({ contents: readJson('l10n/bundle.l10n.zh-cn.json') as l10n.l10nJsonFormat });
+      assert.deepEqual([itemSep(), rowSep(), labelSep()], ['，', '；', '：']);
+    } finally {
+      l10n.config({ contents: {} }); // the other tests read English
+    }
+    assert.deepEqual([itemSep(), rowSep(), labelSep()], [', ', '; ', ': ']);
   });
 });
