@@ -2,7 +2,7 @@
 // concurrency, the models' own VRAM, TTFT by prompt length, quality. A chart without data
 // in this comparison is hidden (e.g. no sweep, no per-process GPU data).
 import * as l10n from '@vscode/l10n';
-import { itemSep, labelSep, rowSep } from '../separators';
+import { joinItems, joinRows, labelled } from '../separators';
 import type { ComparisonView, PanelState } from '../../src/protocol';
 import { ChartBox } from '../chartBox';
 import { lengthChart, lengthTable, qualityChart, qualityTable, throughputChart, throughputTable, ttftCdfChart, ttftCdfTable, vramChart, vramTable, type ChartSpec, type TableSpec } from '../chartData';
@@ -19,7 +19,7 @@ interface ChartDef {
   note?: (c: ComparisonView) => string;
 }
 
-const lines = (t: TableSpec): string => t.rows.map((r) => r.cells.map((c, i) => `${t.headers[i]} ${c}`).join(itemSep())).join(rowSep());
+const lines = (t: TableSpec): string => joinRows(t.rows.map((r) => joinItems(r.cells.map((c, i) => `${t.headers[i]} ${c}`))));
 
 /** The charts, their titles and text alternatives in the display language (read when the section is built). */
 const charts = (): ChartDef[] => [
@@ -28,7 +28,7 @@ const charts = (): ChartDef[] => [
     name: 'throughput', title: l10n.t('Throughput against concurrency'), chart: throughputChart, table: throughputTable,
     summary: (_c, t) => l10n.t('Throughput and TTFT p90 per number of requests in flight. {0}.', lines(t)),
     note: (c) => {
-      const within = c.rows.filter((r) => r.sweep?.length).map((r) => `${r.profile}${labelSep()}${r.maxConcurrencyWithinSlo ?? l10n.t('none')}`).join(itemSep());
+      const within = joinItems(c.rows.filter((r) => r.sweep?.length).map((r) => labelled(r.profile, String(r.maxConcurrencyWithinSlo ?? l10n.t('none')))));
       return c.concurrencySearchMax
         ? l10n.t('Highest concurrency with TTFT p90 ≤ {0} ms (doubling up to {1}): {2}.', c.ttftSloMs, c.concurrencySearchMax, within)
         : l10n.t('Highest concurrency with TTFT p90 ≤ {0} ms: {1}.', c.ttftSloMs, within);

@@ -1,7 +1,7 @@
 // Each profile's run over time: the card's VRAM and utilisation, the model's own VRAM, and
 // its requests (in flight, first tokens). One chart per profile, kept by profile name.
 import * as l10n from '@vscode/l10n';
-import { itemSep } from '../separators';
+import { joinItems } from '../separators';
 import type { ComparisonView, PanelState } from '../../src/protocol';
 import { ChartBox } from '../chartBox';
 import { timelineChart, timelineTable } from '../chartData';
@@ -32,7 +32,7 @@ export function gpuTimelineSection(): Section {
       }
       grid.append(box.element); // keeps the report's order
       const own = { headers: table!.headers, rows: table!.rows.filter((x) => x.key === r.profile) };
-      const numbers = own.rows[0]?.cells.map((v, i) => `${own.headers[i]} ${v}`).join(itemSep()) ?? '';
+      const numbers = joinItems(own.rows[0]?.cells.map((v, i) => `${own.headers[i]} ${v}`) ?? []);
       const summary = r.timeline!.points.length
         ? l10n.t('{0}: requests in flight and first tokens over the run, with VRAM and utilisation. {1}.', r.profile, numbers)
         : l10n.t('{0}: requests in flight and first tokens over the run. {1}. No GPU samples were taken during this run (no GPU tool, or polling off).', r.profile, numbers);
