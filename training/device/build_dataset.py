@@ -31,6 +31,7 @@ import os
 import random
 import re
 import sysconfig
+import tarfile
 import time
 
 import numpy as np
@@ -190,6 +191,23 @@ def build_variant(texts, tok, ids, seq, fim_rate, seed):
     return rows, {'fim_examples': len(fim_examples), 'fim_too_long_dropped': pack.too_long, 'fim_tokens': fim_tokens, 'plain_tokens': int(len(plain)), 'rows': int(len(rows))}
 
 
+def read_extra(path):
+    """Texts of a folder's .py files, or of the members of an xz tar chunk (select_wheels.py)."""
+    out = []
+    if os.path.isdir(path):
+        for r, _, files in sorted(os.walk(path)):
+            for f in sorted(files):
+                if f.endswith('.py'):
+                    with open(os.path.join(r, f), encoding='utf8') as fh:
+                        out.append(fh.read())
+        return out
+    with tarfile.open(path, 'r:xz') as tar:
+        for m in tar:
+            if m.isfile():
+                out.append(tar.extractfile(m).read().decode('utf8'))
+    return out
+
+
 def stdlib_files(n, seed):
     root = sysconfig.get_paths()['stdlib']
     found = []
@@ -228,6 +246,7 @@ def main():
     ap.add_argument('--win', default='4400,1500,4000', help='with --window: most prefix and suffix characters, characters per cursor')
     ap.add_argument('--val-seed', type=int, default=None, help='seed of the held-out sample (default: --seed); fixed, runs compare')
     ap.add_argument('--no-val', action='store_true')
+    ap.add_argument('--extra', action='append', default=[], help='more training files: a folder (read recursively) or extra-NN.tar.xz chunks from select_wheels.py (run 5)')
     args = ap.parse_args()
     global SEG_MIN, SEG_MAX, KIND_SHARES, WINDOW, WIN_PREFIX, WIN_SUFFIX, WIN_STRIDE
     WINDOW = args.window
@@ -244,8 +263,11 @@ def main():
     for f in sel['files']:
         with open(f['path'], encoding='utf8') as fh:
             texts.append(fh.read())
-    print(f'read {len(texts)} files, {sum(map(len, texts))} chars in {time.time() - t0:.1f}s', flush=True)
-    stats = {'special_ids': ids, 'seq': args.seq, 'fim_rate': args.fim_rate, 'seed': args.seed, 'seg': args.seg, 'kinds': args.kinds,
+    n_sel = len(texts)
+    for e in args.extra:
+        texts.extend(read_extra(e))
+    print(f'read {len(texts)} files ({n_sel} selected here, {len(texts) - n_sel} extra), {sum(map(len, texts))} chars in {time.time() - t0:.1f}s', flush=True)
+    stats = {'files_selected': n_sel, 'files_extra': len(texts) - n_sel, 'chars': sum(map(len, texts)), 'extra': args.extra, 'special_ids': ids, 'seq': args.seq, 'fim_rate': args.fim_rate, 'seed': args.seed, 'seg': args.seg, 'kinds': args.kinds,
              'window': args.window, 'win': args.win, 'variants': []}
     for v in range(args.variants):
         t1 = time.time()

@@ -1,0 +1,54 @@
+#!/bin/bash
+# Device calls of run 5: the GPU machine's own packages plus the permissive Python of a wheel
+# mirror (training/select_wheels.py: extra-NN.tar.xz chunks, ~53 MB compressed), continuing
+# from the shipped GGUF on cursor-shaped FIM examples with the middle's loss weighted.
+# The chunks and the 39 MB GGUF do not fit one call's 64 MiB, so two calls bring them:
+#   bash call5.sh prep              (model in the working tree, chunk 00 carried): GGUF -> init
+#                                    weights, chunk kept, this machine's selection
+#   bash call5.sh train SECONDS     (the other chunks carried; the model file may be absent):
+#                                    dataset, training in the background, a partial export near the limit
+# then call2.sh (waits, brings back the final or a partial export) as often as needed.
+# Environment: SEED (data and training, default 5151), LR (4e-4), MW (middle weight, 16),
+# FIM_RATE (0.85), VARIANTS (3), EVALS (3), EVAL_CASES (96).
+# Run from a folder holding these scripts, tokenizer.json(.xz) and extra-*.tar.xz, one level
+# below the repository root (e.g. .device-carry/).
+set -u
+export PYTHONUNBUFFERED=1 NCCL_NVLS_ENABLE=0 TORCH_SYMM_MEM_DISABLE_MULTICAST=1 NVSHMEM_DISABLE_NVLS=1
+T0=$(date +%s); LIMIT=${CALL_SECONDS:-565}; PHASE=${1:?prep or train}; TRAIN_SECONDS=${2:-1300}
+W=/tmp/work; mkdir -p $W/data $W/extra $W/init
+el() { echo $(( $(date +%s) - T0 )); }
+cp extra-*.tar.xz $W/extra/ 2>/dev/null; ls -la $W/extra
+if [ "$PHASE" = prep ]; then
+  nvidia-smi -L; python3 -c 'import torch,tokenizers;print(torch.__version__, tokenizers.__version__, torch.cuda.device_count())'
+  python3 -c 'import lzma,shutil;shutil.copyfileobj(lzma.open("tokenizer.json.xz"),open("/tmp/work/tokenizer.json","wb"))' || exit 1
+  python3 gguf_init.py --gguf ../models/completion-lab-coder-50m.gguf --out $W/init/export_final || exit 1
+  python3 select_data.py --out $W/selection.json || exit 1
+  cp $W/selection.json $OUT/; echo "prep done at $(el)s"; exit 0
+fi
+[ -f $W/init/export_final.bin ] || { echo "FRESH MACHINE: the prep call's state is gone"; exit 3; }
+python3 build_dataset.py --selection $W/selection.json $(for f in $W/extra/extra-*.tar.xz; do echo --extra $f; done) \
+  --tokenizer $W/tokenizer.json --out $W/data --seq 2048 --variants ${VARIANTS:-3} \
+  --fim-rate ${FIM_RATE:-0.85} --kinds 0.6,0.25 --window --win 4000,1400,4000 --seed ${SEED:-5151} --val-seed 777 || exit 1
+echo "dataset done at $(el)s"
+NGPU=$(nvidia-smi -L | wc -l); ACCUM=$(( 4 / NGPU )); [ $ACCUM -lt 1 ] && ACCUM=1
+setsid nohup torchrun --standalone --nproc_per_node=$NGPU train.py --data $W/data --work $W --tokenizer $W/tokenizer.json \
+  --init $W/init/export_final --train-seconds $TRAIN_SECONDS --micro-batch 16 --accum $ACCUM --lr ${LR:-4e-4} --warmup 50 --qat-from 0 \
+  --middle-weight ${MW:-16} --evals ${EVALS:-3} --eval-cases ${EVAL_CASES:-96} --seed ${SEED:-5151} > $W/train.log 2>&1 < /dev/null &
+echo "training started at $(el)s on $NGPU GPUs"
+while [ $(el) -lt $((LIMIT - 45)) ]; do
+  sleep 15
+  if [ -f $W/DONE ]; then break; fi
+  if ! pgrep -f "train.py" > /dev/null; then echo "TRAINING PROCESS ENDED"; tail -n 30 $W/train.log; break; fi
+  tail -n 1 $W/loss_log.jsonl 2>/dev/null | cut -c1-300
+done
+if [ ! -f $W/DONE ] && pgrep -f train.py > /dev/null; then
+  touch $W/export_now
+  for i in $(seq 1 60); do [ -f $W/export_now ] || break; sleep 1; done
+  sleep 2
+fi
+grep -h '"eval"\|sized' $W/loss_log.jsonl
+tail -c 300000 $W/train.log > $W/train_log_tail.txt; cp $W/loss_log.jsonl $OUT/ 2>/dev/null
+tar czf $OUT/logs.tgz -C $W selection.json data/dataset_stats.json hparams.json loss_log.jsonl train_log_tail.txt 2>/dev/null
+X=export_partial; [ -f $W/DONE ] && X=export_final
+if [ -f $W/$X.bin ]; then cp $W/$X.json $OUT/; split -b 15M -d $W/$X.bin $OUT/$X.bin.part; fi
+ls -la $OUT; echo "call 5 ($PHASE) ends at $(el)s"
