@@ -1,11 +1,11 @@
 """The model card's figure: loss and quality against training time, over every run.
 
 Runs continue one another (run 2 from run 1's end, run 3 from run 2's, run 4 from run 3's
-export at step 4290), so the x axis is training time summed along that line. Left: training
-loss (runs 3 and 4 weight the FIM middle's loss, so theirs is not comparable with runs 1-2).
+export at step 4290, run 5 from run 4's end), so the x axis is training time summed along that line. Left: training
+loss (runs 3 to 5 weight the FIM middle's loss, so theirs is not comparable with runs 1-2).
 Middle: the loss of the true middle on held-out standard-library spots, given the FIM prompt
 and given the prefix alone (the GPU machine's evaluation; runs 1, 2 and 3-4 drew their spots
-with different seeds). Right: the project's own comparison on 100 standard-library line
+with different seeds; runs 3-5 the same ones). Right: the project's own comparison on 100 standard-library line
 starts (the same spots for every checkpoint): exact first line and first-line edit similarity.
 
     python3 training/plot_curves.py   (matplotlib, e.g. Debian's python3-matplotlib; writes training/loss_curve.png)
@@ -22,14 +22,25 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 RUNS = os.path.join(HERE, 'runs')
 
 # (run folder, the run it continues, at which training second of that run)
-LINEAGE = [('2026-11-30-1', None, 0), ('2026-11-30-2', '2026-11-30-1', None), ('2026-11-30-3', '2026-11-30-2', None), ('2026-11-30-4', '2026-11-30-3', 370.0)]
+LINEAGE = [('2026-11-30-1', None, 0), ('2026-11-30-2', '2026-11-30-1', None), ('2026-11-30-3', '2026-11-30-2', None), ('2026-11-30-4', '2026-11-30-3', 370.0),
+           ('2026-11-30-5', '2026-11-30-4', None)]
 # Checkpoints judged by the project's comparison (100 spots, seed 1): report, run, training second in that run.
 COMPARED = [
-    ('eval-2026-11-30/compare-stdlib-100.json', '2026-11-30-2', None, 'run 2 (shipped before)'),
+    ('eval-2026-11-30/compare-stdlib-100.json', '2026-11-30-2', None, 'run 2'),
     ('eval-2026-11-30-b/compare-run3-step4290-100.json', '2026-11-30-3', 370.0, 'run 3, step 4290'),
     ('eval-2026-11-30-b/compare-run3-final-100.json', '2026-11-30-3', None, 'run 3, end'),
-    ('eval-2026-11-30-b/compare-run4-100.json', '2026-11-30-4', None, 'run 4 (shipped)'),
+    ('eval-2026-11-30-b/compare-run4-100.json', '2026-11-30-4', None, 'run 4'),
+    # The 300-spot report's first 100 cases are the 100-spot sample (the sampler only stops later).
+    ('eval-2026-11-30-c/compare-run5-300.json', '2026-11-30-5', None, 'run 5 (shipped)'),
 ]
+
+
+def first_100(profile):
+    """Exact first line and first-line edit similarity over the report's first 100 cases."""
+    res = profile['results'][:100]
+    ok = [r for r in res if r.get('quality')]
+    return {'exactMatchRate': sum(r['quality']['exactMatch'] for r in ok) / len(res),
+            'meanEditSimFirstLine': sum(r['quality']['editSimFirstLine'] for r in ok) / len(res)}
 
 
 def read_log(run):
@@ -56,7 +67,7 @@ def main():
         if ev:
             line, = b.plot([t0 + r['train_seconds'] for r in ev], [r['middle_loss_fim'] for r in ev], 'o-', label=f'{label}: FIM')
             b.plot([t0 + r['train_seconds'] for r in ev], [r['middle_loss_prefix'] for r in ev], 's--', color=line.get_color(), label=f'{label}: prefix only')
-    a.set(title='training loss (runs 3-4: FIM middle weighted)', xlabel='training time, seconds (runs chained)', ylabel='nats / token', ylim=(0.8, 4))
+    a.set(title='training loss (runs 3-5: FIM middle weighted)', xlabel='training time, seconds (runs chained)', ylabel='nats / token', ylim=(0.8, 4))
     a.legend(fontsize=8)
     b.set(title='loss of the true middle, held-out stdlib spots', xlabel='training time, seconds (runs chained)', ylabel='nats / token')
     b.legend(fontsize=7)
@@ -65,7 +76,7 @@ def main():
         with open(os.path.join(RUNS, rel)) as fh:
             rep = json.load(fh)
         t = start[run] + (run_seconds(logs[run]) if at is None else at)
-        prof = {p['name']: p for p in rep['profiles']}
+        prof = {p['name']: first_100(p) for p in rep['profiles']}
         xs.append(t)
         rows.append((label, prof['fim'], prof['prefix-only']))
     # Bars, not lines: run 4 branches off run 3's middle, so the checkpoints are not one line.
