@@ -3,12 +3,13 @@
 // the project's own GGUF writer (src/core/testModel/ggufWriter.ts, with its Q8_0/Q4_0 block
 // quantization). Needs `npm run compile-tests` first (it loads the compiled writer from out/).
 //
-//   node training/export-gguf.mjs --run training/runs/RUN --out models/FILE.gguf [--core q8_0|f16|f32] [--embd q4_0|q8_0|f32]
+//   node training/export-gguf.mjs --run training/runs/RUN --out models/FILE.gguf [--core q8_0|q4_0|f16|f32] [--embd q4_0|q8_0|f32]
 //
 // The run folder holds export_final.json (tensor index + hyperparameters) and
 // export_final.bin.part00, part01, ... (the raw tensors, split to come back through the
 // device's file limits). The embedding arrives as Q4_0 blocks (it was trained with Q4_0
-// fake quantization at the end); the other matrices as f16, vectors as f32.
+// fake quantization at the end); the other matrices as f16 (as Q4_0 blocks when trained with
+// --core-quant q4_0: export those with --core q4_0), vectors as f32.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createRequire } from 'node:module';
@@ -40,7 +41,7 @@ const { values: args } = parseArgs({
   },
 });
 if (!args.run || !args.out) {
-  console.error('usage: node training/export-gguf.mjs --run DIR --out FILE.gguf [--core q8_0|f16|f32] [--embd q4_0|q8_0|f32]');
+  console.error('usage: node training/export-gguf.mjs --run DIR --out FILE.gguf [--core q8_0|q4_0|f16|f32] [--embd q4_0|q8_0|f32]');
   process.exit(2);
 }
 const TYPES = { f32: GgmlType.F32, f16: GgmlType.F16, q8_0: GgmlType.Q8_0, q4_0: GgmlType.Q4_0 };
@@ -63,7 +64,8 @@ for (const t of index.tensors) {
   const shape = t.shape.length === 2 ? [t.shape[1], t.shape[0]] : t.shape;
   const kind = t.shape.length === 1 ? 'f32' : t.name === 'token_embd.weight' ? args.embd : args.core;
   const tensor = tensorFromFloats(t.name, shape, TYPES[kind], values);
-  if (t.dtype === 'q4_0' && kind === 'q4_0') q4Identical = Buffer.compare(Buffer.from(tensor.data), Buffer.from(raw)) === 0;
+  // Every tensor trained as Q4_0 (the embedding; with train.py --core-quant q4_0 the core too) must come out bit for bit.
+  if (t.dtype === 'q4_0' && kind === 'q4_0') q4Identical = (q4Identical ?? true) && Buffer.compare(Buffer.from(tensor.data), Buffer.from(raw)) === 0;
   tensors.push(tensor);
 }
 const vocab = loadQwenVocab();

@@ -54,6 +54,7 @@ SEG_MIN, SEG_MAX = 1000, 6000
 KIND_SHARES = (1 / 3, 1 / 3)  # whole lines, rest of a line; the remainder: random spans
 WINDOW = False  # --window: FIM examples cut around cursors (window_examples) instead of segments
 WIN_PREFIX, WIN_SUFFIX, WIN_STRIDE = 4400, 1500, 4000
+EOF_RATE = 0.0  # --eof-rate: see window_examples
 
 
 def segments(text, rng):
@@ -125,6 +126,15 @@ def window_examples(text, rng):
         if len(suf) > skeep:
             cut = suf.find('\n', skeep)
             suf = suf[: cut] if cut != -1 else suf[:skeep]
+        if EOF_RATE > 0:
+            # The cursor at the end of the file, where one mostly types: nothing after the
+            # middle. And an empty middle only where text follows it: with nothing after the
+            # cursor an empty answer is never right (run 5's model, trained without this,
+            # often answered just a line break at the end of a file's last line).
+            if rng.random() < EOF_RATE:
+                suf = ''
+            if not suf.strip() and not mid.strip():
+                continue
         out.append((pre, mid, suf))
     return out
 
@@ -246,10 +256,12 @@ def main():
     ap.add_argument('--win', default='4400,1500,4000', help='with --window: most prefix and suffix characters, characters per cursor')
     ap.add_argument('--val-seed', type=int, default=None, help='seed of the held-out sample (default: --seed); fixed, runs compare')
     ap.add_argument('--no-val', action='store_true')
+    ap.add_argument('--eof-rate', type=float, default=0.0, help='with --window: share of examples whose suffix is empty, as at the end of a file (run 6 on: 0.15)')
     ap.add_argument('--extra', action='append', default=[], help='more training files: a folder (read recursively) or extra-NN.tar.xz chunks from select_wheels.py (run 5)')
     args = ap.parse_args()
-    global SEG_MIN, SEG_MAX, KIND_SHARES, WINDOW, WIN_PREFIX, WIN_SUFFIX, WIN_STRIDE
+    global SEG_MIN, SEG_MAX, KIND_SHARES, WINDOW, WIN_PREFIX, WIN_SUFFIX, WIN_STRIDE, EOF_RATE
     WINDOW = args.window
+    EOF_RATE = args.eof_rate
     WIN_PREFIX, WIN_SUFFIX, WIN_STRIDE = map(int, args.win.split(','))
     SEG_MIN, SEG_MAX = map(int, args.seg.split(','))
     KIND_SHARES = tuple(map(float, args.kinds.split(',')))
@@ -268,7 +280,7 @@ def main():
         texts.extend(read_extra(e))
     print(f'read {len(texts)} files ({n_sel} selected here, {len(texts) - n_sel} extra), {sum(map(len, texts))} chars in {time.time() - t0:.1f}s', flush=True)
     stats = {'files_selected': n_sel, 'files_extra': len(texts) - n_sel, 'chars': sum(map(len, texts)), 'extra': args.extra, 'special_ids': ids, 'seq': args.seq, 'fim_rate': args.fim_rate, 'seed': args.seed, 'seg': args.seg, 'kinds': args.kinds,
-             'window': args.window, 'win': args.win, 'variants': []}
+             'window': args.window, 'win': args.win, 'eof_rate': args.eof_rate, 'variants': []}
     for v in range(args.variants):
         t1 = time.time()
         rows, st = build_variant(texts, tok, ids, args.seq, args.fim_rate, args.seed + v)

@@ -9,7 +9,10 @@
 #                                    dataset, training in the background, a partial export near the limit
 # then call2.sh (waits, brings back the final or a partial export) as often as needed.
 # Environment: SEED (data and training, default 5151), LR (4e-4), MW (middle weight, 16),
-# FIM_RATE (0.85), VARIANTS (3), EVALS (3), EVAL_CASES (96).
+# FIM_RATE (0.85), VARIANTS (3), EVALS (3), EVAL_CASES (96); the model's shape: LAYERS (12),
+# GROW (set: the GGUF has fewer layers, insert new ones that start as no-ops), CORE_QUANT
+# (none, or q4_0: the core trained and shipped as Q4_0, so 24 layers fit 40 MB; export with
+# --core q4_0). The next run is planned as LAYERS=24 GROW=1 CORE_QUANT=q4_0.
 # Run from a folder holding these scripts, tokenizer.json(.xz) and extra-*.tar.xz, one level
 # below the repository root (e.g. .device-carry/).
 set -u
@@ -33,6 +36,7 @@ echo "dataset done at $(el)s"
 NGPU=$(nvidia-smi -L | wc -l); ACCUM=$(( 4 / NGPU )); [ $ACCUM -lt 1 ] && ACCUM=1
 setsid nohup torchrun --standalone --nproc_per_node=$NGPU train.py --data $W/data --work $W --tokenizer $W/tokenizer.json \
   --init $W/init/export_final --train-seconds $TRAIN_SECONDS --micro-batch 16 --accum $ACCUM --lr ${LR:-4e-4} --warmup 50 --qat-from 0 \
+  --layers ${LAYERS:-12} ${GROW:+--grow} --core-quant ${CORE_QUANT:-none} \
   --middle-weight ${MW:-16} --evals ${EVALS:-3} --eval-cases ${EVAL_CASES:-96} --seed ${SEED:-5151} > $W/train.log 2>&1 < /dev/null &
 echo "training started at $(el)s on $NGPU GPUs"
 while [ $(el) -lt $((LIMIT - 45)) ]; do

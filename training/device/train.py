@@ -39,9 +39,13 @@ class Cfg:
         self.rope_theta = kw.get('rope_theta', 10000.0)
         self.eps = 1e-6
         self.vocab = kw.get('vocab', VOCAB)
+        # 'q4_0': the core's matrices are fake-quantized too and exported as Q4_0 blocks, so
+        # twice the core fits the file size that Q8_0 allows (run 6 and later).
+        self.core_quant = kw.get('core_quant', 'none')
 
     def as_dict(self):
-        return dict(d=self.d, layers=self.layers, heads=self.heads, kv_heads=self.kv_heads, ffn=self.ffn, rope_theta=self.rope_theta, eps=self.eps, vocab=self.vocab)
+        return dict(d=self.d, layers=self.layers, heads=self.heads, kv_heads=self.kv_heads, ffn=self.ffn, rope_theta=self.rope_theta, eps=self.eps, vocab=self.vocab,
+                    core_quant=self.core_quant)
 
 
 def q4_0_fake(w):
@@ -96,14 +100,21 @@ class Block(nn.Module):
         self.up = nn.Linear(c.d, c.ffn, bias=False)
         self.down = nn.Linear(c.ffn, c.d, bias=False)
 
-    def forward(self, x, cos, sin):
+    def lin(self, m, h, alpha):
+        """m(h), with m's weight as shipped (Q4_0 round trip, straight-through) when the core is quantized."""
+        if self.c.core_quant != 'q4_0':
+            return m(h)
+        w = m.weight
+        return F.linear(h, w + alpha * (q4_0_fake(w).to(w.dtype) - w).detach(), m.bias)
+
+    def forward(self, x, cos, sin, alpha):
         c = self.c
         B, T, _ = x.shape
         hd = c.d // c.heads
         h = self.attn_norm(x)
-        q = self.q(h).view(B, T, c.heads, hd).transpose(1, 2)
-        k = self.k(h).view(B, T, c.kv_heads, hd).transpose(1, 2)
-        v = self.v(h).view(B, T, c.kv_heads, hd).transpose(1, 2)
+        q = self.lin(self.q, h, alpha).view(B, T, c.heads, hd).transpose(1, 2)
+        k = self.lin(self.k, h, alpha).view(B, T, c.kv_heads, hd).transpose(1, 2)
+        v = self.lin(self.v, h, alpha).view(B, T, c.kv_heads, hd).transpose(1, 2)
         q, k = apply_rope(q, cos, sin), apply_rope(k, cos, sin)
         rep = c.heads // c.kv_heads
         k = k.repeat_interleave(rep, dim=1)
@@ -114,9 +125,9 @@ class Block(nn.Module):
             s = (q @ k.transpose(-1, -2)) / math.sqrt(hd)
             s = s.masked_fill(torch.ones(T, T, dtype=torch.bool, device=x.device).triu(1), float('-inf'))
             a = s.softmax(-1) @ v
-        x = x + self.o(a.transpose(1, 2).reshape(B, T, c.d))
+        x = x + self.lin(self.o, a.transpose(1, 2).reshape(B, T, c.d), alpha)
         h = self.ffn_norm(x)
-        return x + self.down(F.silu(self.gate(h)) * self.up(h))
+        return x + self.lin(self.down, F.silu(self.lin(self.gate, h, alpha)) * self.lin(self.up, h, alpha), alpha)
 
 
 class Model(nn.Module):
@@ -153,7 +164,7 @@ class Model(nn.Module):
         x = F.embedding(idx, w)
         cos, sin = rope_cache(T, self.c.d // self.c.heads, self.c.rope_theta, idx.device)
         for b in self.blocks:
-            x = b(x, cos, sin)
+            x = b(x, cos, sin, self.fq_alpha)
         x = self.norm(x)
         if last_only:
             x = x[:, -1:]
@@ -212,7 +223,9 @@ def gguf_tensors(model):
     for i in range(model.c.layers):
         for k, g in names.items():
             a = sd[f'blocks.{i}.{k}']
-            if a.ndim == 2:
+            if a.ndim == 2 and model.c.core_quant == 'q4_0':
+                out.append((f'blk.{i}.{g}', list(a.shape), 'q4_0', q4_0_blocks(a)))
+            elif a.ndim == 2:
                 out.append((f'blk.{i}.{g}', list(a.shape), 'f16', a.astype(np.float16).tobytes()))
             else:
                 out.append((f'blk.{i}.{g}', list(a.shape), 'f32', a.astype(np.float32).tobytes()))
@@ -242,6 +255,34 @@ def reference_logits(model, tok, ids, device):
     model.fake_quant, torch.backends.cuda.matmul.allow_tf32 = old, tf32
     model.train()
     return out
+
+
+def export_layers(path):
+    index = json.load(open(path + '.json'))
+    return len({t['name'].split('.')[1] for t in index['tensors'] if t['name'].startswith('blk.')})
+
+
+def grow_from_export(model, path):
+    """A deeper model from an export of fewer layers, computing the same function at first:
+    the old layers keep their order, spread evenly, and each new layer is a copy of the old
+    one before it with its attention output and FFN down projections zeroed, so it adds
+    nothing to the residual stream until training gives it something to add."""
+    n_old, n_new = export_layers(path), model.c.layers
+    small = Model(Cfg(**{**model.c.as_dict(), 'layers': n_old}))
+    load_export(small, path)
+    at = [i * n_new // n_old for i in range(n_old)]
+    src = []
+    for j in range(n_new):
+        src.append(max(i for i, p in enumerate(at) if p <= j))
+    with torch.no_grad():
+        model.embed.weight.copy_(small.embed.weight)
+        model.norm.weight.copy_(small.norm.weight)
+        for j, i in enumerate(src):
+            model.blocks[j].load_state_dict(small.blocks[i].state_dict())
+            if j not in at:
+                model.blocks[j].o.weight.zero_()
+                model.blocks[j].down.weight.zero_()
+    return {'grown_from_layers': n_old, 'old_layer_at': at}
 
 
 def load_export(model, path):
@@ -367,6 +408,8 @@ def main():
     ap.add_argument('--middle-weight', type=float, default=1.0, help='loss weight of FIM middle targets (run 3: 5)')
     ap.add_argument('--no-compile', action='store_true')
     ap.add_argument('--init', default='', help='start from an export (PATH without .json/.bin): continued training')
+    ap.add_argument('--core-quant', choices=['none', 'q4_0'], default='none', help='fake-quantize the core matrices too and export them as Q4_0 (with --qat-from)')
+    ap.add_argument('--grow', action='store_true', help='--init has fewer layers than --layers: insert new layers that start as no-ops (grow_from_export)')
     ap.add_argument('--max-steps', type=int, default=0, help='smoke tests: stop after this many steps')
     ap.add_argument('--smoke-vocab', type=int, default=0, help='smoke tests on a CPU: a small vocabulary (token ids taken modulo it)')
     args = ap.parse_args()
@@ -388,11 +431,19 @@ def main():
         torch.backends.cuda.matmul.allow_tf32 = True
         torch.backends.cudnn.allow_tf32 = True
 
-    cfg = Cfg(d=args.d, layers=args.layers, heads=args.heads, kv_heads=args.kv_heads, ffn=args.ffn, vocab=args.smoke_vocab or VOCAB)
+    cfg = Cfg(d=args.d, layers=args.layers, heads=args.heads, kv_heads=args.kv_heads, ffn=args.ffn, vocab=args.smoke_vocab or VOCAB, core_quant=args.core_quant)
     torch.manual_seed(args.seed)  # same init on every rank
-    model = Model(cfg).to(device)
+    model = Model(cfg)
+    grown = None
     if args.init:
-        load_export(model, args.init)
+        n_init = export_layers(args.init)
+        if n_init != cfg.layers and not args.grow:
+            raise SystemExit(f'--init has {n_init} layers, --layers is {cfg.layers}: pass --grow to insert new layers')
+        if n_init < cfg.layers:
+            grown = grow_from_export(model, args.init)
+        else:
+            load_export(model, args.init)
+    model = model.to(device)
     n_params = sum(p.numel() for p in model.parameters())
     n_core = n_params - model.embed.weight.numel()
 
@@ -423,7 +474,7 @@ def main():
     tokens_per_step = args.micro_batch * seq * args.accum * world
     log_path = os.path.join(args.work, 'loss_log.jsonl')
     hp = {**vars(args), 'world': world, 'seq': seq, 'tokens_per_step': tokens_per_step, 'params': n_params, 'core_params': n_core,
-          'embedding_params': raw.embed.weight.numel(), 'config': cfg.as_dict(), 'variants': variants,
+          'embedding_params': raw.embed.weight.numel(), 'config': cfg.as_dict(), 'grown': grown, 'variants': variants,
           'rows_per_variant': [int(len(d)) for d in data], 'gpu': torch.cuda.get_device_name(0) if device.type == 'cuda' else 'cpu',
           'torch': torch.__version__}
     if master:
