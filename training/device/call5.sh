@@ -12,7 +12,8 @@
 # FIM_RATE (0.85), VARIANTS (3), EVALS (3), EVAL_CASES (96); the model's shape: LAYERS (12),
 # GROW (set: the GGUF has fewer layers, insert new ones that start as no-ops), CORE_QUANT
 # (none, or q4_0: the core trained and shipped as Q4_0, so 24 layers fit 40 MB; export with
-# --core q4_0). The next run is planned as LAYERS=24 GROW=1 CORE_QUANT=q4_0.
+# --core q4_0), EOF_RATE (0; build_dataset.py --eof-rate). The next run is planned as
+# LAYERS=24 GROW=1 CORE_QUANT=q4_0 EOF_RATE=0.15.
 # Run from a folder holding these scripts, tokenizer.json(.xz) and extra-*.tar.xz, one level
 # below the repository root (e.g. .device-carry/).
 set -u
@@ -31,7 +32,7 @@ fi
 [ -f $W/init/export_final.bin ] || { echo "FRESH MACHINE: the prep call's state is gone"; exit 3; }
 python3 build_dataset.py --selection $W/selection.json $(for f in $W/extra/extra-*.tar.xz; do echo --extra $f; done) \
   --tokenizer $W/tokenizer.json --out $W/data --seq 2048 --variants ${VARIANTS:-3} \
-  --fim-rate ${FIM_RATE:-0.85} --kinds 0.6,0.25 --window --win 4000,1400,4000 --seed ${SEED:-5151} --val-seed 777 || exit 1
+  --fim-rate ${FIM_RATE:-0.85} --kinds 0.6,0.25 --window --win 4000,1400,4000 --eof-rate ${EOF_RATE:-0} --seed ${SEED:-5151} --val-seed 777 || exit 1
 echo "dataset done at $(el)s"
 NGPU=$(nvidia-smi -L | wc -l); ACCUM=$(( 4 / NGPU )); [ $ACCUM -lt 1 ] && ACCUM=1
 setsid nohup torchrun --standalone --nproc_per_node=$NGPU train.py --data $W/data --work $W --tokenizer $W/tokenizer.json \
