@@ -16,7 +16,6 @@ the GPU machine; a JSON report lists each distribution, its licence and its file
 """
 import argparse
 import email.parser
-import hashlib
 import io
 import json
 import lzma
@@ -30,7 +29,7 @@ import time
 import zipfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), 'device'))
-from select_data import EXCLUDED_NAMES, SPECIAL_TOKEN_TEXT, license_of, norm_name, significant_lines, stdlib_line_set  # noqa: E402
+from select_data import EXCLUDED_NAMES, license_of, norm_name, stdlib_line_set, text_drop  # noqa: E402
 
 from packaging.utils import parse_wheel_filename  # noqa: E402
 
@@ -132,21 +131,10 @@ def main():
             except (UnicodeDecodeError, zipfile.BadZipFile, OSError):
                 drops['unreadable'] += 1
                 continue
-            if max((len(l) for l in body.splitlines()), default=0) > args.max_line:
-                drops['long line'] += 1
+            why = text_drop(body, args, seen, std_lines)
+            if why:
+                drops[why] += 1
                 continue
-            if any(s in body for s in SPECIAL_TOKEN_TEXT):
-                drops['special token text'] += 1
-                continue
-            h = hashlib.sha256(body.encode('utf8', 'surrogatepass')).hexdigest()
-            if h in seen:
-                drops['duplicate'] += 1
-                continue
-            sig = list(significant_lines(body))
-            if sig and sum(1 for s in sig if s in std_lines) / len(sig) >= args.stdlib_overlap:
-                drops['stdlib overlap'] += 1
-                continue
-            seen.add(h)
             kept_files.append((f'{name}/{n}', body))
             row['files'] += 1
             row['chars'] += len(body)

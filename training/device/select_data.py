@@ -105,6 +105,23 @@ def stdlib_line_set(stdlib):
     return seen
 
 
+def text_drop(text, args, seen, std_lines):
+    """Why a file's text is left out (a key of the drops count), or None: then its hash joins
+    `seen`. Shared with select_wheels.py, so both sources are filtered alike."""
+    if max((len(l) for l in text.splitlines()), default=0) > args.max_line:
+        return 'long line'
+    if any(s in text for s in SPECIAL_TOKEN_TEXT):
+        return 'special token text'
+    h = hashlib.sha256(text.encode('utf8', 'surrogatepass')).hexdigest()
+    if h in seen:
+        return 'duplicate'
+    sig = list(significant_lines(text))
+    if sig and sum(1 for s in sig if s in std_lines) / len(sig) >= args.stdlib_overlap:
+        return 'stdlib overlap'
+    seen.add(h)
+    return None
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--out', required=True)
@@ -147,21 +164,10 @@ def main():
             except (OSError, UnicodeDecodeError):
                 drops['unreadable'] += 1
                 continue
-            if max((len(l) for l in text.splitlines()), default=0) > args.max_line:
-                drops['long line'] += 1
+            why = text_drop(text, args, seen_hashes, std_lines)
+            if why:
+                drops[why] += 1
                 continue
-            if any(s in text for s in SPECIAL_TOKEN_TEXT):
-                drops['special token text'] += 1
-                continue
-            h = hashlib.sha256(text.encode('utf8', 'surrogatepass')).hexdigest()
-            if h in seen_hashes:
-                drops['duplicate'] += 1
-                continue
-            sig = list(significant_lines(text))
-            if sig and sum(1 for s in sig if s in std_lines) / len(sig) >= args.stdlib_overlap:
-                drops['stdlib overlap'] += 1
-                continue
-            seen_hashes.add(h)
             files.append({'path': p, 'dist': name})
             row['files'] += 1
             row['chars'] += len(text)
