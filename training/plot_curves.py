@@ -1,11 +1,11 @@
 """The model card's figure: loss and quality against training time, over every run.
 
 Runs continue one another (run 2 from run 1's end, run 3 from run 2's, run 4 from run 3's
-export at step 4290, run 5 from run 4's end), so the x axis is training time summed along that line. Left: training
-loss (runs 3 to 5 weight the FIM middle's loss, so theirs is not comparable with runs 1-2).
+export at step 4290, run 5 from run 4's end, run 6 from run 5's end, grown to 24 layers), so the x axis is training time summed along that line. Left: training
+loss (runs 3 to 6 weight the FIM middle's loss, so theirs is not comparable with runs 1-2).
 Middle: the loss of the true middle on held-out standard-library spots, given the FIM prompt
 and given the prefix alone (the GPU machine's evaluation; runs 1, 2 and 3-4 drew their spots
-with different seeds; runs 3-5 the same ones). Right: the project's own comparison on 100 standard-library line
+with different seeds; runs 3-6 the same ones). Right: the project's own comparison on 100 standard-library line
 starts (the same spots for every checkpoint): exact first line and first-line edit similarity.
 
     python3 training/plot_curves.py   (matplotlib, e.g. Debian's python3-matplotlib; writes training/loss_curve.png)
@@ -23,7 +23,7 @@ RUNS = os.path.join(HERE, 'runs')
 
 # (run folder, the run it continues, at which training second of that run)
 LINEAGE = [('2026-11-30-1', None, 0), ('2026-11-30-2', '2026-11-30-1', None), ('2026-11-30-3', '2026-11-30-2', None), ('2026-11-30-4', '2026-11-30-3', 370.0),
-           ('2026-11-30-5', '2026-11-30-4', None)]
+           ('2026-11-30-5', '2026-11-30-4', None), ('2026-11-30-6', '2026-11-30-5', None)]
 # Checkpoints judged by the project's comparison (100 spots, seed 1): report, run, training second in that run.
 COMPARED = [
     ('eval-2026-11-30/compare-stdlib-100.json', '2026-11-30-2', None, 'run 2'),
@@ -32,6 +32,7 @@ COMPARED = [
     ('eval-2026-11-30-b/compare-run4-100.json', '2026-11-30-4', None, 'run 4'),
     # The 300-spot report's first 100 cases are the 100-spot sample (the sampler only stops later).
     ('eval-2026-11-30-c/compare-run5-300.json', '2026-11-30-5', None, 'run 5 (shipped)'),
+    ('eval-2026-11-30-c/compare-run6-step2930-300.json', '2026-11-30-6', None, 'run 6, 24 layers\n(not shipped)'),
 ]
 
 
@@ -58,7 +59,7 @@ def main():
     start = {}
     for run, parent, at in LINEAGE:
         start[run] = 0.0 if parent is None else start[parent] + (run_seconds(logs[parent]) if at is None else at)
-    fig, (a, b, c) = plt.subplots(1, 3, figsize=(16, 4.6))
+    fig, (a, b, c) = plt.subplots(1, 3, figsize=(17.5, 4.6))
     for run, _, _ in LINEAGE:
         log, t0, label = logs[run], start[run], 'run ' + run.rsplit('-', 1)[1]
         steps = [r for r in log if 'loss' in r and 'event' not in r and r['step'] > 30]
@@ -67,7 +68,7 @@ def main():
         if ev:
             line, = b.plot([t0 + r['train_seconds'] for r in ev], [r['middle_loss_fim'] for r in ev], 'o-', label=f'{label}: FIM')
             b.plot([t0 + r['train_seconds'] for r in ev], [r['middle_loss_prefix'] for r in ev], 's--', color=line.get_color(), label=f'{label}: prefix only')
-    a.set(title='training loss (runs 3-5: FIM middle weighted)', xlabel='training time, seconds (runs chained)', ylabel='nats / token', ylim=(0.8, 4))
+    a.set(title='training loss (runs 3-6: FIM middle weighted)', xlabel='training time, seconds (runs chained)', ylabel='nats / token', ylim=(0.8, 4))
     a.legend(fontsize=8)
     b.set(title='loss of the true middle, held-out stdlib spots', xlabel='training time, seconds (runs chained)', ylabel='nats / token')
     b.legend(fontsize=7)

@@ -112,6 +112,11 @@ def window_examples(text, rng):
         a0 = rng.randrange(0, max(1, len(text) - 1))
         lo = max(0, a0 - 8000)
         window = text[lo: a0 + 8000]
+        if EOF_RATE > 0 and rng.random() < EOF_RATE:
+            e = eof_example(window, a0 - lo, rng)
+            if e:
+                out.append(e)
+            continue
         s = fim_split(window, rng, around=a0 - lo)
         if not s:
             continue
@@ -126,17 +131,37 @@ def window_examples(text, rng):
         if len(suf) > skeep:
             cut = suf.find('\n', skeep)
             suf = suf[: cut] if cut != -1 else suf[:skeep]
-        if EOF_RATE > 0:
-            # The cursor at the end of the file, where one mostly types: nothing after the
-            # middle. And an empty middle only where text follows it: with nothing after the
-            # cursor an empty answer is never right (run 5's model, trained without this,
-            # often answered just a line break at the end of a file's last line).
-            if rng.random() < EOF_RATE:
-                suf = ''
-            if not suf.strip() and not mid.strip():
-                continue
+        if EOF_RATE > 0 and not suf.strip() and not mid.strip():
+            continue  # with nothing after the cursor an empty answer is never right
         out.append((pre, mid, suf))
     return out
+
+
+def eof_example(window, c, rng):
+    """The cursor at the end of what is written so far, where one mostly types: nothing after
+    it, and the middle the next 1-6 lines. Half the time the cursor sits at the end of its
+    line (the middle then starts with the line break, as after typing `def f(x):`), half the
+    time inside it. Run 5's model, trained without these, often answered just a line break
+    there; run 6 had them with its usual one-line middles and learned to add a trailing
+    comment to a finished line instead of going on to the next."""
+    if rng.random() < 0.5:
+        e = window.find('\n', c)
+        c = e if e != -1 else len(window)
+    end = c
+    for _ in range(rng.randint(1, 6)):
+        e = window.find('\n', end + 1)
+        if e == -1:
+            end = len(window)
+            break
+        end = e
+    pre, mid = window[:c], window[c:end]
+    keep = rng.randint(1500, WIN_PREFIX) if rng.random() < 0.75 else rng.randint(0, 1500)
+    if len(pre) > keep:
+        cut = pre.find('\n', len(pre) - keep)
+        pre = pre[cut + 1:] if cut != -1 else pre[len(pre) - keep:]
+    if not mid.strip() or not pre.strip():
+        return None
+    return (pre, mid, '')
 
 
 def pack(fim_examples, plain_stream, seq, rng_np):

@@ -8,8 +8,11 @@ if [ ! -f $W/loss_log.jsonl ]; then echo "FRESH MACHINE: nothing of call 1 is he
 while [ ! -f $W/DONE ] && [ $(el) -lt $((LIMIT - 45)) ] && pgrep -f train.py > /dev/null; do sleep 10; tail -n 1 $W/loss_log.jsonl | cut -c1-300; done
 X=export_final
 if [ ! -f $W/DONE ]; then
-  echo "NOT DONE: taking a partial export"; rm -f $W/export_partial.bin; touch $W/export_now
+  # Keep the last partial export until a newer one is written: run 6's training was inside a
+  # 3-minute evaluation when this asked, and deleting first left nothing to bring back.
+  echo "NOT DONE: taking a partial export"; touch $W/export_now
   for i in $(seq 1 40); do [ -f $W/export_now ] || break; sleep 1; done; sleep 2; X=export_partial
+  [ -f $W/export_now ] && echo "the export did not come in time: bringing back the previous partial export, if any"
 fi
 grep -h '"eval"' $W/loss_log.jsonl | tail -n 8
 tail -n 5 $W/train.log

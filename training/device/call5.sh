@@ -12,8 +12,10 @@
 # FIM_RATE (0.85), VARIANTS (3), EVALS (3), EVAL_CASES (96); the model's shape: LAYERS (12),
 # GROW (set: the GGUF has fewer layers, insert new ones that start as no-ops), CORE_QUANT
 # (none, or q4_0: the core trained and shipped as Q4_0, so 24 layers fit 40 MB; export with
-# --core q4_0), EOF_RATE (0; build_dataset.py --eof-rate). The next run is planned as
-# LAYERS=24 GROW=1 CORE_QUANT=q4_0 EOF_RATE=0.15.
+# --core q4_0), EOF_RATE (0; build_dataset.py --eof-rate), INIT_GGUF (prep: the GGUF to start
+# from, default the shipped one). Run 6 was LAYERS=24 GROW=1 CORE_QUANT=q4_0 EOF_RATE=0.15
+# SEED=6161; its continuation (run 7, planned): prep with INIT_GGUF=run6-step2930.gguf, then
+# LAYERS=24 CORE_QUANT=q4_0 EOF_RATE=0.15 SEED=6262 LR=1.5e-4 bash call5.sh train SECONDS.
 # Run from a folder holding these scripts, tokenizer.json(.xz) and extra-*.tar.xz, one level
 # below the repository root (e.g. .device-carry/).
 set -u
@@ -25,7 +27,7 @@ cp extra-*.tar.xz $W/extra/ 2>/dev/null; ls -la $W/extra
 if [ "$PHASE" = prep ]; then
   nvidia-smi -L; python3 -c 'import torch,tokenizers;print(torch.__version__, tokenizers.__version__, torch.cuda.device_count())'
   python3 -c 'import lzma,shutil;shutil.copyfileobj(lzma.open("tokenizer.json.xz"),open("/tmp/work/tokenizer.json","wb"))' || exit 1
-  python3 gguf_init.py --gguf ../models/completion-lab-coder-50m.gguf --out $W/init/export_final || exit 1
+  python3 gguf_init.py --gguf ${INIT_GGUF:-../models/completion-lab-coder-50m.gguf} --out $W/init/export_final || exit 1
   python3 select_data.py --out $W/selection.json || exit 1
   cp $W/selection.json $OUT/; echo "prep done at $(el)s"; exit 0
 fi
@@ -35,15 +37,29 @@ python3 build_dataset.py --selection $W/selection.json $(for f in $W/extra/extra
   --fim-rate ${FIM_RATE:-0.85} --kinds 0.6,0.25 --window --win 4000,1400,4000 --eof-rate ${EOF_RATE:-0} --seed ${SEED:-5151} --val-seed 777 || exit 1
 echo "dataset done at $(el)s"
 NGPU=$(nvidia-smi -L | wc -l); ACCUM=$(( 4 / NGPU )); [ $ACCUM -lt 1 ] && ACCUM=1
-setsid nohup torchrun --standalone --nproc_per_node=$NGPU train.py --data $W/data --work $W --tokenizer $W/tokenizer.json \
-  --init $W/init/export_final --train-seconds $TRAIN_SECONDS --micro-batch 16 --accum $ACCUM --lr ${LR:-4e-4} --warmup 50 --qat-from 0 \
-  --layers ${LAYERS:-12} ${GROW:+--grow} --core-quant ${CORE_QUANT:-none} \
-  --middle-weight ${MW:-16} --evals ${EVALS:-3} --eval-cases ${EVAL_CASES:-96} --seed ${SEED:-5151} > $W/train.log 2>&1 < /dev/null &
-echo "training started at $(el)s on $NGPU GPUs"
+launch() {  # launch LAYERS GROW CORE_QUANT SECONDS
+  rm -f $W/loss_log.jsonl
+  setsid nohup torchrun --standalone --nproc_per_node=$NGPU train.py --data $W/data --work $W --tokenizer $W/tokenizer.json \
+    --init $W/init/export_final --train-seconds $4 --micro-batch 16 --accum $ACCUM --lr ${LR:-4e-4} --warmup 50 --qat-from 0 \
+    --layers $1 ${2:+--grow} --core-quant $3 \
+    --middle-weight ${MW:-16} --evals ${EVALS:-3} --eval-cases ${EVAL_CASES:-96} --seed ${SEED:-5151} > $W/train.log 2>&1 < /dev/null &
+  echo "training ($1 layers, core ${3}) started at $(el)s on $NGPU GPUs for $4 s"
+}
+T_TRAIN0=$(el); launch ${LAYERS:-12} "${GROW:-}" ${CORE_QUANT:-none} $TRAIN_SECONDS
+FELL_BACK=
 while [ $(el) -lt $((LIMIT - 45)) ]; do
   sleep 15
   if [ -f $W/DONE ]; then break; fi
-  if ! pgrep -f "train.py" > /dev/null; then echo "TRAINING PROCESS ENDED"; tail -n 30 $W/train.log; break; fi
+  if ! pgrep -f "train.py" > /dev/null; then
+    echo "TRAINING PROCESS ENDED"; tail -n 30 $W/train.log
+    # Run 6's first call: the grown, Q4_0-core model had NaN gradients from step 1. If the
+    # new shape fails that way again, spend the call on the shipped shape instead.
+    if [ -z "$FELL_BACK" ] && grep -q NONFINITE $W/train.log; then
+      FELL_BACK=1; cp $W/train.log $W/train_failed.log
+      launch 12 "" none $(( TRAIN_SECONDS - $(el) + T_TRAIN0 )); continue
+    fi
+    break
+  fi
   tail -n 1 $W/loss_log.jsonl 2>/dev/null | cut -c1-300
 done
 if [ ! -f $W/DONE ] && pgrep -f train.py > /dev/null; then
@@ -53,7 +69,7 @@ if [ ! -f $W/DONE ] && pgrep -f train.py > /dev/null; then
 fi
 grep -h '"eval"\|sized' $W/loss_log.jsonl
 tail -c 300000 $W/train.log > $W/train_log_tail.txt; cp $W/loss_log.jsonl $OUT/ 2>/dev/null
-tar czf $OUT/logs.tgz -C $W selection.json data/dataset_stats.json hparams.json loss_log.jsonl train_log_tail.txt 2>/dev/null
+tar czf $OUT/logs.tgz -C $W selection.json data/dataset_stats.json hparams.json loss_log.jsonl train_log_tail.txt $(cd $W && ls train_failed.log 2>/dev/null) 2>/dev/null
 X=export_partial; [ -f $W/DONE ] && X=export_final
 if [ -f $W/$X.bin ]; then cp $W/$X.json $OUT/; split -b 15M -d $W/$X.bin $OUT/$X.bin.part; fi
 ls -la $OUT; echo "call 5 ($PHASE) ends at $(el)s"

@@ -15,6 +15,7 @@ binary file with a JSON index. The GGUF itself is written by the project's write
     torchrun --standalone --nproc_per_node=N train.py --data DIR --work DIR --train-seconds S
 """
 import argparse
+import contextlib
 import json
 import math
 import os
@@ -54,7 +55,11 @@ def q4_0_fake(w):
     idx = b.abs().argmax(dim=1, keepdim=True)
     mx = b.gather(1, idx)
     d = mx / -8.0
-    inv = torch.where(d != 0, 1.0 / d, torch.zeros_like(d))
+    # No infinity anywhere, even in the branch torch.where drops: an all-zero block (the new
+    # layers of --grow start with zeroed projections) gave 1/0 = inf, and the compiled bf16
+    # step of run 6's first call turned that into NaN gradients at step 1.
+    nz = d != 0
+    inv = torch.where(nz, 1.0 / torch.where(nz, d, torch.ones_like(d)), torch.zeros_like(d))
     q = torch.clamp(torch.floor(b * inv + 8.5), max=15.0)
     deq = (q - 8.0) * d.half().float()
     return deq.reshape(w.shape)
@@ -339,12 +344,39 @@ def val_loss(model, rows, device, fq):
     return tot / max(n, 1)
 
 
+@contextlib.contextmanager
+def as_shipped(model):
+    """The weights as the GGUF will hold them (the embedding, and with --core-quant q4_0 every
+    core matrix, through the Q4_0 round trip), computed once and put in place, then restored.
+    Fake quantization in the forward pass re-quantizes every weight at every call: in run 6's
+    24-layer, Q4_0-core model that made one token-by-token evaluation take 3-4 minutes."""
+    saved, cq, fq = {}, model.c.core_quant, model.fake_quant
+    with torch.no_grad():
+        for n, p in model.named_parameters():
+            if n == 'embed.weight' or (cq == 'q4_0' and p.dim() == 2):
+                saved[n] = p.detach().clone()
+                p.copy_(q4_0_fake(p).to(p.dtype))
+    model.c.core_quant, model.fake_quant = 'none', False
+    try:
+        yield model
+    finally:
+        with torch.no_grad():
+            for n, p in model.named_parameters():
+                if n in saved:
+                    p.copy_(saved[n])
+        model.c.core_quant, model.fake_quant = cq, fq
+
+
 @torch.no_grad()
 def greedy_first_line(model, tok, cases, ids, device, fim, max_new=40):
-    """Share of cases whose generated first line equals the truth's, and the middle's loss."""
+    """Share of cases whose generated first line equals the truth's, and the middle's loss,
+    with the weights as they will ship."""
+    with as_shipped(model):
+        return _greedy_first_line(model, tok, cases, ids, device, fim, max_new)
+
+
+def _greedy_first_line(model, tok, cases, ids, device, fim, max_new):
     model.eval()
-    old = model.fake_quant
-    model.fake_quant = True  # judge the weights as they will ship
     hits, mid_loss, mid_n = 0, 0.0, 0
     for c in cases:
         pre = tok.encode(c['prefix'], add_special_tokens=False).ids[-1100:]
@@ -377,7 +409,6 @@ def greedy_first_line(model, tok, cases, ids, device, fim, max_new=40):
         first = text.split('\n')[0] if text.strip() else ''
         truth = c['middle'].split('\n')[0]
         hits += int(first.rstrip() == truth.rstrip() and truth.strip() != '')
-    model.fake_quant = old
     model.train()
     return hits / max(len(cases), 1), mid_loss / max(mid_n, 1)
 
@@ -506,7 +537,7 @@ def main():
 
     total_steps = None
     eval_at = set()
-    step, t_start, tokens = 0, None, 0
+    step, t_start, tokens, skipped = 0, None, 0, 0
     t_prev = time.time()
     export_flag = os.path.join(args.work, 'export_now')
     qat_on = False
@@ -561,6 +592,17 @@ def main():
                 loss.backward()
             loss_sum += loss.detach()
         gn = torch.nn.utils.clip_grad_norm_(raw.parameters(), 1.0)
+        if not torch.isfinite(gn):
+            # A non-finite gradient would make every weight NaN for good: skip the update
+            # (the gradients are all-reduced, so every rank skips together), and give up
+            # early if it never recovers, so the device call can fall back while time is left.
+            skipped += 1
+            opt.zero_grad(set_to_none=True)
+            log({'event': 'skipped', 'step': step, 'skipped': skipped})
+            if skipped >= 20 and skipped * 2 > step + skipped:
+                log({'event': 'nonfinite', 'step': step, 'skipped': skipped})
+                raise SystemExit('NONFINITE: most steps had non-finite gradients')
+            continue
         opt.step()
         opt.zero_grad(set_to_none=True)
         step += 1
