@@ -44,6 +44,57 @@ describe('suggestion spot: one suggestion', () => {
   });
 });
 
+describe('suggestion spot: typed through with the editor\'s auto-closed brackets', () => {
+  /** Types `text` at `at` as the editor does: an opener arrives with its closer, a closer over an auto-closed one only moves the cursor. */
+  function typeThrough(spot: SuggestionSpot, at: number, text: string, overtype: 'cursor' | 'replace'): Settlement[] | undefined {
+    const pairs: Record<string, string> = { '(': ')', '[': ']', '{': '}', '"': '"' };
+    let ahead = '';
+    let last: Settlement[] | undefined;
+    for (const ch of text) {
+      let r: Settlement[] | undefined;
+      if (ahead.startsWith(ch)) {
+        r = overtype === 'cursor' ? spot.cursor(at + 1, true) : spot.change({ rangeOffset: at, rangeLength: 1, text: ch }, false) ?? spot.cursor(at + 1, true);
+        ahead = ahead.slice(1);
+      } else if (pairs[ch]) {
+        r = spot.change(insert(at, ch + pairs[ch]), false) ?? spot.cursor(at + 1, true);
+        ahead = pairs[ch] + ahead;
+      } else {
+        r = spot.change(insert(at, ch), false) ?? spot.cursor(at + 1, true);
+      }
+      at++;
+      if (r) {
+        assert.equal(last, undefined, 'settled once');
+        last = r;
+      }
+    }
+    return last;
+  }
+
+  for (const overtype of ['cursor', 'replace'] as const) {
+    it(`typing every character of a call accepts it whole (closer typed over by ${overtype === 'cursor' ? 'a cursor step' : 'a replacing edit'})`, () => {
+      const text = 'os.path.join(root, names["a"][0])';
+      assert.deepEqual(byRecord(typeThrough(new SuggestionSpot(10, 'r1', text), 10, text, overtype)), { r1: ['accepted', text.length] });
+    });
+  }
+
+  it('an auto-closed bracket the suggestion does not go on with is still taken; typing something else there is partial', () => {
+    const spot = new SuggestionSpot(10, 'r1', 'print(x)');
+    assert.equal(typeThrough(spot, 10, 'print(', 'cursor'), undefined);
+    assert.deepEqual(byRecord(spot.change(insert(16, 'y'), false)), { r1: ['partial', 6] });
+  });
+
+  it('an opener the suggestion does not have, auto-closed, rejects it', () => {
+    const spot = new SuggestionSpot(10, 'r1', 'x + 1');
+    assert.deepEqual(byRecord(spot.change(insert(10, '()'), false)), { r1: ['rejected', 0] });
+  });
+
+  it('stepping over the auto-closed bracket when the suggestion has something else there settles it partial', () => {
+    const spot = new SuggestionSpot(10, 'r1', 'f(a, b)');
+    typeThrough(spot, 10, 'f(a', 'cursor');
+    assert.deepEqual(byRecord(spot.cursor(14, true)), { r1: ['partial', 3] });
+  });
+});
+
 describe('suggestion spot: alternatives cycled to settle with the spot', () => {
   /** r1 shown first; r2 is the cycling request, which offered two texts. */
   function cycled(): SuggestionSpot {

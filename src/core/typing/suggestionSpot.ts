@@ -32,7 +32,15 @@ interface Candidate {
   docAccepted: number;
   /** Still consistent with what is in the document. */
   live: boolean;
+  /**
+   * Closing brackets and quotes the editor put right after the cursor when the developer
+   * typed an opening one ("(" becomes "()"): the suggestion may go on to type over them.
+   */
+  ahead: string;
 }
+
+/** What editors auto-close: typing the opener inserts one of these after the cursor. */
+const CLOSERS = /^[)\]}"'`]+$/;
 
 export class SuggestionSpot {
   private readonly candidates: Candidate[] = [];
@@ -59,7 +67,7 @@ export class SuggestionSpot {
   /** Another suggestion the editor can show here (an alternative cycled to). Once settled, nothing joins. */
   add(recordId: string, text: string): void {
     if (this.done || this.candidates.some((c) => c.recordId === recordId && c.text === text)) return;
-    this.candidates.push({ recordId, text, accepted: 0, docAccepted: 0, live: true });
+    this.candidates.push({ recordId, text, accepted: 0, docAccepted: 0, live: true, ahead: '' });
   }
 
   /**
@@ -86,7 +94,7 @@ export class SuggestionSpot {
       if (now !== undefined && inserted.length > 0 && s.text.startsWith(now)) {
         s.accepted = now.length;
         s.docAccepted = c.rangeOffset - this.offset + c.text.length;
-      } else {
+      } else if (!followsAutoClose(s, c, at, inserted)) {
         s.live = false;
       }
     }
@@ -99,6 +107,20 @@ export class SuggestionSpot {
   cursor(offset: number, emptySelection: boolean): Settlement[] | undefined {
     if (this.done) return undefined;
     if (emptySelection && this.candidates.some((s) => s.live && offset === this.offset + s.docAccepted)) return undefined;
+    // Typing a closing bracket over the one the editor auto-closed only moves the cursor past
+    // it: that character of the suggestion is now taken.
+    const over = emptySelection ? this.candidates.filter((s) => s.live && steppedOver(s, offset - this.offset - s.docAccepted)) : [];
+    if (over.length) {
+      for (const s of this.candidates) if (!over.includes(s)) s.live = false;
+      for (const s of over) {
+        const n = offset - this.offset - s.docAccepted;
+        s.accepted += n;
+        s.docAccepted += n;
+        s.ahead = s.ahead.slice(n);
+      }
+      const whole = over.find((s) => s.accepted >= s.text.length);
+      return whole ? this.settleWith(whole) : undefined;
+    }
     return this.settle();
   }
 
@@ -111,7 +133,7 @@ export class SuggestionSpot {
     let s = this.candidates.find((c) => c.recordId === recordId && (text === undefined || c.text === text));
     if (!s && text !== undefined && this.has(recordId)) {
       // A text of the record's that the spot was not told of (the item as the editor kept it): the command still counts.
-      s = { recordId, text, accepted: 0, docAccepted: 0, live: false };
+      s = { recordId, text, accepted: 0, docAccepted: 0, live: false, ahead: '' };
       this.candidates.push(s);
     }
     if (!s) return undefined;
@@ -144,6 +166,36 @@ export class SuggestionSpot {
     this.settled = out;
     return out;
   }
+}
+
+/**
+ * An edit at the end of what was taken that the editor shaped from the developer's typing:
+ * an opening bracket or quote of the suggestion with its closer auto-inserted after the
+ * cursor ("(" arriving as "()"), or a typed closer replacing the auto-inserted one. Advances
+ * `s` and returns true when the suggestion still reads on.
+ */
+function followsAutoClose(s: Candidate, c: TextChange, at: number, inserted: string): boolean {
+  if (c.rangeOffset !== at || inserted.length === 0 || inserted.includes('\n')) return false;
+  const taken = s.text.slice(0, s.accepted);
+  if (c.rangeLength > 0) {
+    // Typed over: the replaced characters are the auto-closed ones, and the suggestion goes on with them.
+    if (c.rangeLength > s.ahead.length || inserted !== s.ahead.slice(0, c.rangeLength) || !s.text.startsWith(taken + inserted)) return false;
+    s.ahead = s.ahead.slice(c.rangeLength);
+  } else {
+    let typed = inserted.length - 1;
+    while (typed > 0 && !(CLOSERS.test(inserted.slice(typed)) && s.text.startsWith(taken + inserted.slice(0, typed)))) typed--;
+    if (typed === 0) return false;
+    s.ahead = inserted.slice(typed) + s.ahead;
+    inserted = inserted.slice(0, typed);
+  }
+  s.accepted += inserted.length;
+  s.docAccepted += inserted.length;
+  return true;
+}
+
+/** Whether the cursor moved `n` characters on over auto-closed text that the suggestion goes on with. */
+function steppedOver(s: Candidate, n: number): boolean {
+  return n > 0 && n <= s.ahead.length && s.text.startsWith(s.text.slice(0, s.accepted) + s.ahead.slice(0, n));
 }
 
 /** How many characters of `text` take `docLength` characters in the document (each "\n" two with CRLF); -1 if none do. */

@@ -151,5 +151,21 @@ describe('what happened to a suggestion', function () {
       const kept = await waitFor(async () => (await a.records()).find((r) => r.id === shown.id && r.keptText !== undefined), 10_000, 'the kept text');
       assert.equal(kept.keptText, shown.shownText, 'the kept text reads as the suggestion, line ends and all');
     });
+
+    it('typing a suggestion through, its brackets auto-closed by the editor and typed over, records it accepted', async () => {
+      // The editor answers "(" with "()" and a typed ")" with a step over its own: the record
+      // must follow both, or every call typed through would count as partial.
+      const a = await api();
+      const before = (await a.records()).length;
+      const prefix = 'import os\n\n\ndef exists(path):\n    return ';
+      const editor = await openUntitled(prefix);
+      const shown = await waitForShown(a, before);
+      const text = shown.shownText!;
+      assert.match(text, /^[^\n]*\([^\n]*\)$/, `a one-line suggestion with a call in it: ${JSON.stringify(text)}`);
+      for (const ch of text) await vscode.commands.executeCommand('type', { text: ch });
+      assert.equal(editor.document.getText(), prefix + text, 'the editor typed over its own closing bracket');
+      const rec = await finished(a, shown.id, 'the record to settle');
+      assert.deepEqual([rec.outcome, rec.acceptedChars], ['accepted', text.length]);
+    });
   });
 });
