@@ -52,11 +52,11 @@ while [ $(el) -lt $((LIMIT - 45)) ]; do
   if [ -f $W/DONE ]; then break; fi
   if ! pgrep -f "train.py" > /dev/null; then
     echo "TRAINING PROCESS ENDED"; tail -n 30 $W/train.log
-    # Run 6's first call: the grown, Q4_0-core model had NaN gradients from step 1. If the
-    # new shape fails that way again, spend the call on the shipped shape instead.
-    if [ -z "$FELL_BACK" ] && grep -q NONFINITE $W/train.log; then
+    # Run 6's first call: the grown, Q4_0-core model had NaN gradients from step 1. If a
+    # grown shape fails that way again, spend the call on the shape of the GGUF it grew from.
+    if [ -z "$FELL_BACK" ] && [ -n "${GROW:-}" ] && grep -q NONFINITE $W/train.log; then
       FELL_BACK=1; cp $W/train.log $W/train_failed.log
-      launch 12 "" none $(( TRAIN_SECONDS - $(el) + T_TRAIN0 )); continue
+      launch 12 "" none $(( TRAIN_SECONDS - $(el) + T_TRAIN0 )); continue  # the shipped GGUF has 12 layers
     fi
     break
   fi
