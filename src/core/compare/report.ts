@@ -10,7 +10,7 @@ import type { ModelGpuSummary } from '../gpu/attribution';
 import type { MetricsWindow, ServerKind } from '../server/serverMetrics';
 import type { QualityScores } from './quality';
 import type { SelectionSource } from './cases';
-import { lengthSection, sweepSection } from './reportSections';
+import { lengthSection, significanceSection, sweepSection } from './reportSections';
 import type { ProfileTimeline } from './timeline';
 
 export interface CaseResult {
@@ -345,7 +345,7 @@ export function toMarkdown(report: ComparisonReport): string {
       for (const { r, w } of wins) lines.push(`- Winner, ${r.label} (${r.better === 'lower' ? 'lowest' : 'highest'}): ${w.length > 1 ? `tie: ${w.join(', ')}` : w[0]}`);
     }
   }
-  lines.push(...sweepSection(report), ...lengthSection(report));
+  lines.push(...significanceSection(report), ...sweepSection(report), ...lengthSection(report));
   const serverNotes = report.profiles.filter((p) => p.serverError).map((p) => `- ${p.name}: ${esc(p.serverError!)}`);
   if (serverNotes.length) lines.push('', 'Server-side numbers missing:', ...serverNotes);
   const unattributed = report.profiles.filter((p) => p.modelGpu?.attribution === 'none').map((p) => `- ${p.name}: ${esc(p.modelGpu!.reason ?? '')}`);
