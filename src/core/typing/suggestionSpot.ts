@@ -106,6 +106,7 @@ export class SuggestionSpot {
   /** The cursor moved: anywhere but the end of what was taken of a suggestion still followed settles the spot. */
   cursor(offset: number, emptySelection: boolean): Settlement[] | undefined {
     if (this.done) return undefined;
+    if (emptySelection) for (const s of this.candidates) if (s.live) steppedBack(s, this.offset + s.docAccepted - offset);
     if (emptySelection && this.candidates.some((s) => s.live && offset === this.offset + s.docAccepted)) return undefined;
     // Typing a closing bracket over the one the editor auto-closed only moves the cursor past
     // it: that character of the suggestion is now taken.
@@ -191,6 +192,18 @@ function followsAutoClose(s: Candidate, c: TextChange, at: number, inserted: str
   s.accepted += inserted.length;
   s.docAccepted += inserted.length;
   return true;
+}
+
+/**
+ * The editor's "()" read as two characters of a suggestion that goes on with "()" (or '"' with
+ * '""'), and the cursor then left between them: the closers after the cursor were
+ * auto-inserted, not typed, so they move back to `ahead` and the spot stays open.
+ */
+function steppedBack(s: Candidate, n: number): void {
+  if (n <= 0 || n > s.accepted || !CLOSERS.test(s.text.slice(s.accepted - n, s.accepted))) return;
+  s.ahead = s.text.slice(s.accepted - n, s.accepted) + s.ahead;
+  s.accepted -= n;
+  s.docAccepted -= n;
 }
 
 /** Whether the cursor moved `n` characters on over auto-closed text that the suggestion goes on with. */
