@@ -104,6 +104,7 @@ export async function runComparisonCommand(deps: ComparisonDeps, args: Compariso
     count: args.count ?? DEFAULT_CASES,
     // The tokenizer runs only in the prompt worker: an estimate draws spots across the length classes.
     lineTokens: estimateLineTokens,
+    cursor: config.compareCursor(),
   });
   if (selection.cases.length === 0) throw new Error(vscode.l10n.t('Nothing to replay: {0}', selection.note));
   log().info(`Comparison: ${chosen.map((p) => p.name).join(' vs ')} on ${selection.cases.length} cases (${selection.note}).`);

@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import { TOOL_ORDER } from '../core/gpu/findTool';
 import type { GpuToolChoice } from '../core/gpu/types';
+import { WORKSPACE_CURSORS, type WorkspaceCursor } from '../core/compare/cases';
 import { validateProfiles, type ModelProfile } from '../core/profiles';
 import { decide, effectiveValue, workspaceAsk, type TrustDecision } from '../core/trust/workspaceAsk';
 import type { DebounceBounds } from '../core/typing/adaptiveDebounce';
@@ -79,6 +80,11 @@ export const config = {
   /** `completionLab.prometheus.url`: a shared server's or cluster's Prometheus; empty: this machine's GPU tool. */
   prometheusUrl: (): string => cfg().get<string>('prometheus.url', '').trim(),
   prometheusPollMs: (): number => clampInt(cfg().get<number>('prometheus.pollIntervalSeconds', 5), 1, 300) * 1000,
+  /** `completionLab.compare.workspaceCursor`: where sampled comparison cursors sit when recorded traffic runs short. */
+  compareCursor: (): WorkspaceCursor => {
+    const v = cfg().get<string>('compare.workspaceCursor', 'line-start');
+    return WORKSPACE_CURSORS.find((c) => c === v) ?? 'line-start';
+  },
   keptDelayMs: (): number => clampInt(cfg().get<number>('keptTextDelaySeconds', 20), 1, 600) * 1000,
   // Machine-scoped in package.json: a workspace cannot set it (a repository has no business
   // choosing which file the native GGUF parser reads).

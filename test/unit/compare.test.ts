@@ -46,6 +46,20 @@ describe('compare: quality scores', () => {
     assert.deepEqual({ exact: s.exactMatch, first: s.editSimFirstLine, whole: s.editSim }, { exact: false, first: 0, whole: 0 });
   });
 
+  it('at a line end (the truth starts with a line break) the break and the first line with text must agree', () => {
+    const eol = { prefix: 'def add(a, b):', suffix: '\n', languageId: 'python', groundTruth: '\n    return a + b\n' };
+    const at = (completion: string | undefined) => scoreCompletion({ ...eol, completion });
+    assert.deepEqual([at('\n    return a + b').exactMatch, at('\n    return a + b').editSimFirstLine], [true, 1]);
+    assert.equal(at('\n\treturn a + b  ').exactMatch, true, 'indentation and trailing spaces do not count, as at line starts');
+    // Glued onto the finished line, or a comment added to it, is not what was written next.
+    assert.equal(at('    return a + b').exactMatch, false);
+    assert.equal(at('  # pragma: no cover\n    return a + b').exactMatch, false);
+    assert.ok(at('  # pragma: no cover\n    return a + b').editSimFirstLine < 0.3);
+    assert.equal(at('\n\n    return a + b').exactMatch, false, 'an extra blank line');
+    assert.ok(at('\n    return a - b').editSimFirstLine > 0.8);
+    assert.deepEqual([at('\n').exactMatch, at('\n').editSimFirstLine, at(undefined).editSimFirstLine], [false, 0, 0], 'a bare line break shows nothing');
+  });
+
   it('brackets balanced compares the completed document with the ground-truth document (strings and comments skipped)', () => {
     const ts = { prefix: 'function f(a) {\n  if (a) {\n', suffix: '\n}\n', languageId: 'typescript', groundTruth: '    g(a);\n  }' };
     assert.equal(scoreCompletion({ ...ts, completion: '    g(a);\n  }' }).bracketsBalanced, true);
@@ -115,6 +129,33 @@ describe('compare: workspace samples', () => {
       assert.equal(c.languageId, c.file!.endsWith('.py') ? 'python' : 'typescript');
     }
     assert.equal(new Set(cases.map((c) => c.id)).size, cases.length, 'no spot twice');
+  });
+
+  it('line-end cursors (real standard-library code, and CRLF): the end of a line with text, the truth a line break and the next lines', async () => {
+    const stdlib = path.join(repoRoot, 'test', 'fixtures', 'stdlib-heldout');
+    const cases = await sampleWorkspaceCases(stdlib, { count: 60, seed: 4, cursor: 'line-end' });
+    const starts = await sampleWorkspaceCases(stdlib, { count: 60, seed: 4 });
+    assert.equal(cases.length, 60);
+    const crlfDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cl-eol-'));
+    try {
+      fs.writeFileSync(path.join(crlfDir, 'w.py'), fs.readFileSync(path.join(stdlib, fs.readdirSync(stdlib).find((f) => f.endsWith('.py'))!), 'utf8').replace(/\n/g, '\r\n'));
+      const crlf = await sampleWorkspaceCases(crlfDir, { count: 10, seed: 1, cursor: 'line-end' });
+      assert.equal(crlf.length, 10);
+      for (const c of crlf) assert.ok(c.groundTruth.startsWith('\r\n') && !c.prefix.endsWith('\r'), `${c.id}: the cursor before the \\r\\n`);
+      for (const c of [...cases, ...crlf]) {
+        const dir = c.id.startsWith('w.py') ? crlfDir : stdlib;
+        const text = fs.readFileSync(path.join(dir, c.file!), 'utf8');
+        assert.equal(c.prefix + c.groundTruth + c.suffix, text, c.id);
+        assert.ok(c.atLineEnd && c.id.endsWith(':end'), c.id);
+        const above = c.prefix.slice(c.prefix.lastIndexOf('\n') + 1);
+        assert.ok(above.trim().length > 0, `${c.id}: the line the cursor ends has text`);
+        assert.equal(c.prefix.split('\n').length, c.line, `${c.id}: the cursor's line`);
+        assert.match(c.groundTruth, /^\r?\n[^\n]*\S/, `${c.id}: a line break, then a line with text`);
+      }
+    } finally {
+      fs.rmSync(crlfDir, { recursive: true, force: true });
+    }
+    assert.ok(starts.every((c) => !c.atLineEnd && c.prefix.endsWith('\n')), 'the default stays at line starts');
   });
 
   it('skips node_modules, dist, big, binary, short and non-source files', async () => {
@@ -426,6 +467,15 @@ describe('compare: runner against two real embedded engines', function () {
     const lowSearch = await runCli(['--profile', `a=${fast.url}`, '--profile', `b=${single.url}`, '--concurrency', '1,4', '--concurrency-search', '4']);
     assert.equal(lowSearch.code, 2);
     assert.match(lowSearch.stderr, /--concurrency-search 4 must be above the last --concurrency level \(4\)/);
+    const eol = await runCli(['--profile', `a=${fast.url},maxTokens=4`, '--profile', `b=${single.url},maxTokens=4`, '--workspace', 'sample-workspace', '--cursor', 'line-end', '--count', '2', '--json']);
+    assert.equal(eol.code, 0, eol.stderr);
+    const eolReport = JSON.parse(eol.stdout) as ComparisonReport;
+    assert.equal(eolReport.lineEndCases, 2);
+    assert.ok(eolReport.profiles.every((p) => p.results.every((r) => r.caseId.endsWith(':end'))));
+    assert.match(toMarkdown(eolReport), /2 cases \(sampled from the workspace at line ends/);
+    const badCursor = await runCli(['--profile', `a=${fast.url}`, '--profile', `b=${single.url}`, '--cursor', 'middle']);
+    assert.equal(badCursor.code, 2);
+    assert.match(badCursor.stderr, /--cursor must be line-start or line-end, got "middle"/);
     const one = await runCli(['--profile', `a=${fast.url}`]);
     assert.equal(one.code, 2);
     assert.match(one.stderr, /at least 2 --profile/);

@@ -5,7 +5,7 @@
 import * as l10n from '@vscode/l10n';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { casesFromRecordDir, sampleWorkspaceCases, type ReplayCase } from '../../core/compare/cases';
+import { casesFromRecordDir, sampleWorkspaceCases, WORKSPACE_CURSORS, type ReplayCase, type WorkspaceCursor } from '../../core/compare/cases';
 import { toJson, toMarkdown, type ComparisonReport } from '../../core/compare/report';
 import { toCsv, toPublishedTable } from '../../core/compare/publishedTable';
 import { DEFAULT_BUDGET_TOKENS, DEFAULT_TTFT_SLO_MS, runComparison, type RunComparisonOptions } from '../../core/compare/runner';
@@ -36,6 +36,9 @@ and server-side /metrics numbers beside them.
   --records DIR         replay recorded traffic from this record directory (needs kept text)
   --workspace DIR       sample cursor positions from this folder's source files
                         (default: the current folder, when --records is not given)
+  --cursor WHERE        with --workspace: line-start (default; the truth is that line and the
+                        next two) or line-end (the end of the line above, as after typing it:
+                        the truth is a line break and those lines)
   --count N             number of cases (default 20)
   --concurrency N[,N..] requests in flight per profile; several levels make a sweep, e.g.
                         1,2,4,8: throughput, TTFT p50/p90 and goodput per level, scaling
@@ -83,6 +86,7 @@ interface CompareArgs {
   profiles: ModelProfile[];
   records?: string;
   workspace?: string;
+  cursor: WorkspaceCursor;
   count: number;
   concurrency: number[];
   concurrencySearchMax?: number;
@@ -139,7 +143,7 @@ function parse(args: string[]): CompareArgs | 'help' {
   const values: Record<string, string | boolean | string[] | undefined> = parseCommandArgs('compare', args, {
     help: { type: 'boolean', short: 'h' },
     profile: { type: 'string', multiple: true },
-    ...stringOptions('records', 'workspace', 'count', 'concurrency', 'concurrency-search', 'warmup', 'seed', 'budget', 'ttft-slo-ms', 'length-bounds'),
+    ...stringOptions('records', 'workspace', 'cursor', 'count', 'concurrency', 'concurrency-search', 'warmup', 'seed', 'budget', 'ttft-slo-ms', 'length-bounds'),
     json: { type: 'boolean' },
     format: { type: 'string' },
     launch: { type: 'string', multiple: true },
@@ -167,8 +171,12 @@ function parse(args: string[]): CompareArgs | 'help' {
     names.add(p.name);
   }
   if (values['records'] !== undefined && values['workspace'] !== undefined) throw new CliUsageError('give either --records or --workspace, not both.');
+  const cursor = (values['cursor'] as string | undefined) ?? 'line-start';
+  if (!(WORKSPACE_CURSORS as readonly string[]).includes(cursor)) throw new CliUsageError(`--cursor must be ${WORKSPACE_CURSORS.join(' or ')}, got "${cursor}".`);
+  if (values['cursor'] !== undefined && values['records'] !== undefined) throw new CliUsageError('--cursor applies to --workspace samples; recorded cases keep the cursor the developer had.');
   const out: CompareArgs = {
     profiles,
+    cursor: cursor as WorkspaceCursor,
     count: int('count', 1, 20),
     concurrency: intList('concurrency', values['concurrency'], [1]),
     lengthBounds: DEFAULT_LENGTH_BOUNDS,
@@ -310,7 +318,7 @@ async function loadCases(a: CompareArgs): Promise<ReplayCase[]> {
   }
   const dir = a.workspace ?? process.cwd();
   if (!isDir(dir)) throw new CliUsageError(`--workspace ${dir} is not a folder.`);
-  const cases = await sampleWorkspaceCases(dir, { count: a.count, seed: a.seed });
+  const cases = await sampleWorkspaceCases(dir, { count: a.count, seed: a.seed, cursor: a.cursor });
   if (!cases.length) throw new CliUsageError(`no cases found: ${path.resolve(dir)} has no source files with at least 6 lines. Point --workspace at a code folder.`);
   return cases;
 }

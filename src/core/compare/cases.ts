@@ -25,6 +25,8 @@ export interface ReplayCase {
   /** What belongs at the cursor: the kept text, or the file's next line(s). */
   groundTruth: string;
   source: CaseSource;
+  /** Workspace cases sampled at line ends (`WorkspaceSampleOptions.cursor`). */
+  atLineEnd?: boolean;
   /** Workspace cases: the file (relative to the root) and the 1-based line of the cursor. */
   file?: string;
   line?: number;
@@ -96,7 +98,18 @@ export interface WorkspaceSampleOptions {
    * and the report classes each request by the prompt tokens actually sent anyway.
    */
   lineTokens?: (line: string) => number;
+  /**
+   * Where the cursor sits. 'line-start' (default): at the start of a line's text, the truth
+   * that line and the next ones. 'line-end': at the end of the line above, as after typing a
+   * line and pausing, the truth a line break and then those lines; the line above must have
+   * text. A model can be good at one and poor at the other (a habit of ending a finished line
+   * with a comment shows only at line ends), so a comparison can ask for either.
+   */
+  cursor?: WorkspaceCursor;
 }
+
+export type WorkspaceCursor = 'line-start' | 'line-end';
+export const WORKSPACE_CURSORS: readonly WorkspaceCursor[] = ['line-start', 'line-end'];
 
 /** A quick stand-in for a line's token count (code averages 3-4 characters a token). */
 export function estimateLineTokens(line: string): number {
@@ -119,6 +132,7 @@ export async function sampleWorkspaceCases(rootDir: string, opts: WorkspaceSampl
   const files = await walk(root, exts, opts.maxFiles ?? 5000);
   const rand = mulberry32(opts.seed ?? 1);
   const truthLines = Math.max(1, opts.truthLines ?? 3);
+  const atLineEnd = opts.cursor === 'line-end';
   const maxBytes = opts.maxFileBytes ?? 200 * 1024;
 
   type FileCandidates = { rel: string; text: string; starts: number[]; lines: string[]; order: number[]; used: Set<number>; tokensBefore?: number[] };
@@ -145,7 +159,7 @@ export async function sampleWorkspaceCases(rootDir: string, opts: WorkspaceSampl
       off += l.length + 1;
     }
     const order: number[] = [];
-    for (let i = MIN_LINES_BEFORE; i < lines.length; i++) if (lines[i]!.trim().length > 0) order.push(i);
+    for (let i = MIN_LINES_BEFORE; i < lines.length; i++) if (lines[i]!.trim().length > 0 && (!atLineEnd || lines[i - 1]!.trim().length > 0)) order.push(i);
     if (!order.length) continue;
     shuffle(order, rand);
     pool.push({ rel: path.relative(root, abs).split(path.sep).join('/'), text, starts, lines, order, used: new Set() });
@@ -164,17 +178,19 @@ export async function sampleWorkspaceCases(rootDir: string, opts: WorkspaceSampl
       const li = free.find((i) => classOfLine(f, i) === wanted) ?? free[0]!;
       f.used.add(li);
       const last = Math.min(f.lines.length - 1, li + truthLines - 1);
-      const start = f.starts[li]!;
+      // At a line end the cursor is before the line above's line break (and its \r, if any).
+      const start = atLineEnd ? f.starts[li - 1]! + f.lines[li - 1]!.replace(/\r$/, '').length : f.starts[li]!;
       const end = f.starts[last]! + f.lines[last]!.replace(/\r$/, '').length;
       out.push({
-        id: `${f.rel}:${li + 1}`,
+        id: atLineEnd ? `${f.rel}:${li}:end` : `${f.rel}:${li + 1}`,
         languageId: languageIdForFile(f.rel),
         prefix: f.text.slice(0, start),
         suffix: f.text.slice(end),
         groundTruth: f.text.slice(start, end),
         source: 'workspace',
         file: f.rel,
-        line: li + 1,
+        line: atLineEnd ? li : li + 1,
+        ...(atLineEnd ? { atLineEnd } : {}),
       });
     }
   }
@@ -255,21 +271,23 @@ export interface CaseSelection {
  * less of it than asked for, topped up with a sample of the workspace folders (the count
  * shared out over them, round-robin).
  */
-export async function selectCases(opts: { records?: readonly CompletionRecord[]; workspaceDirs?: readonly string[]; count: number; seed?: number; lineTokens?: (line: string) => number }): Promise<CaseSelection> {
+export async function selectCases(opts: { records?: readonly CompletionRecord[]; workspaceDirs?: readonly string[]; count: number; seed?: number; lineTokens?: (line: string) => number; cursor?: WorkspaceCursor }): Promise<CaseSelection> {
   const recorded = casesFromRecords(opts.records ?? [], { limit: opts.count });
   if (recorded.length >= opts.count) return { cases: recorded, source: 'recorded', note: `${recorded.length} recorded requests with the text that was kept` };
-  const sampled = await sampleDirs(opts.workspaceDirs ?? [], opts.count - recorded.length, opts.seed, opts.lineTokens);
+  const spots = opts.cursor === 'line-end' ? 'line-end spots' : 'spots';
+  const sampled = await sampleDirs(opts.workspaceDirs ?? [], opts.count - recorded.length, { seed: opts.seed, lineTokens: opts.lineTokens, cursor: opts.cursor });
   if (!recorded.length) {
     const why = opts.records?.length ? 'no recorded request has kept text yet' : 'no traffic recorded yet';
-    return { cases: sampled, source: 'workspace', note: `${sampled.length} spots sampled from the workspace files (${why})` };
+    return { cases: sampled, source: 'workspace', note: `${sampled.length} ${spots} sampled from the workspace files (${why})` };
   }
   if (!sampled.length) return { cases: recorded, source: 'recorded', note: `${recorded.length} recorded requests with the text that was kept (fewer than ${opts.count}; no workspace files to top up from)` };
-  return { cases: [...recorded, ...sampled], source: 'mixed', note: `${recorded.length} recorded requests with the text that was kept, topped up with ${sampled.length} spots sampled from the workspace files` };
+  return { cases: [...recorded, ...sampled], source: 'mixed', note: `${recorded.length} recorded requests with the text that was kept, topped up with ${sampled.length} ${spots} sampled from the workspace files` };
 }
 
-async function sampleDirs(dirs: readonly string[], count: number, seed: number | undefined, lineTokens: ((line: string) => number) | undefined): Promise<ReplayCase[]> {
+async function sampleDirs(dirs: readonly string[], count: number, o: { seed?: number | undefined; lineTokens?: ((line: string) => number) | undefined; cursor?: WorkspaceCursor | undefined }): Promise<ReplayCase[]> {
   if (count <= 0) return [];
-  const perDir = await Promise.all(dirs.map((d) => sampleWorkspaceCases(d, { count, ...(seed !== undefined ? { seed } : {}), ...(lineTokens ? { lineTokens } : {}) })));
+  const { seed, lineTokens, cursor } = o;
+  const perDir = await Promise.all(dirs.map((d) => sampleWorkspaceCases(d, { count, ...(seed !== undefined ? { seed } : {}), ...(lineTokens ? { lineTokens } : {}), ...(cursor ? { cursor } : {}) })));
   const cases: ReplayCase[] = [];
   for (let i = 0; cases.length < count && perDir.some((l) => i < l.length); i++) {
     perDir.forEach((list, d) => {

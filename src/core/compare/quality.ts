@@ -2,7 +2,8 @@
 // file's real next lines): pure functions, no model, no eval of anyone's code.
 //
 // - exactMatch: the first lines agree once trimmed (what "the suggestion was right" means
-//   for single-line ghost text).
+//   for single-line ghost text). Where the truth starts with a line break (the cursor at a
+//   line end), the first line with text, and the line breaks before it, must agree.
 // - editSimFirstLine / editSim: 1 - levenshtein / longer length, on the first line and on
 //   the completion cut to the ground truth's length (a longer completion is not punished
 //   for text the truth does not cover; a shorter one is).
@@ -59,11 +60,33 @@ export function editSimilarity(a: string, b: string): number {
   return 1 - distance(a, b) / max;
 }
 
+/**
+ * The first line a developer reads in the ghost text, for comparing with the truth's: where
+ * the truth starts with a line break (the cursor at the end of a finished line, the answer on
+ * the lines below), the blank lines up to and including the first line with text, each line
+ * trimmed, so that "\n    return x" and "\nreturn x" agree but "return x" (glued onto the
+ * finished line) and "  # done\n    return x" (a comment added to it) do not. Elsewhere the
+ * first line, trimmed.
+ */
+export function shownFirstLine(s: string, truthStartsWithBreak: boolean): string {
+  if (!truthStartsWithBreak) return firstLine(s).trim();
+  const lines = s.split('\n');
+  const firstText = lines.findIndex((l) => l.trim().length > 0);
+  if (firstText === -1) return '';
+  return lines.slice(0, firstText + 1).map((l) => l.trim()).join('\n');
+}
+
+/** The truth's first line is blank, as at a line end: the answer starts with a line break. */
+export function startsWithLineBreak(truth: string): boolean {
+  return firstLine(truth).trim().length === 0 && truth.trim().length > 0;
+}
+
 export function scoreCompletion(input: QualityInput, parser?: ParseChecker): QualityScores {
   const completion = input.completion ?? '';
   const truth = input.groundTruth;
-  const c1 = firstLine(completion).trim();
-  const t1 = firstLine(truth).trim();
+  const atBreak = startsWithLineBreak(truth);
+  const c1 = shownFirstLine(completion, atBreak);
+  const t1 = shownFirstLine(truth, atBreak);
   const out: QualityScores = {
     exactMatch: c1.length > 0 && c1 === t1,
     editSimFirstLine: editSimilarity(c1, t1),

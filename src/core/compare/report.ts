@@ -131,6 +131,8 @@ export interface ComparisonReport {
   concurrencySearch?: { max: number };
   /** Uncounted requests sent to each profile before its measured run (cold start kept out). */
   warmupRequests?: number;
+  /** Workspace cases whose cursor was at a line end (`--cursor line-end`); absent when none. */
+  lineEndCases?: number;
   profiles: ProfileResult[];
 }
 
@@ -303,7 +305,8 @@ export function toMarkdown(report: ComparisonReport): string {
   const secs = ((report.finishedAt - report.startedAt) / 1000).toFixed(1);
   lines.push('# Model comparison');
   lines.push('');
-  const source = { recorded: 'recorded traffic, ground truth = what was kept', workspace: 'sampled from the workspace, ground truth = the real next lines', mixed: 'recorded traffic (ground truth = what was kept) topped up with workspace samples (ground truth = the real next lines)' }[report.source];
+  const atEnds = report.lineEndCases && report.lineEndCases === report.cases;
+  const source = { recorded: 'recorded traffic, ground truth = what was kept', workspace: atEnds ? 'sampled from the workspace at line ends, as after typing a line; ground truth = a line break and the real next lines' : 'sampled from the workspace, ground truth = the real next lines', mixed: 'recorded traffic (ground truth = what was kept) topped up with workspace samples (ground truth = the real next lines)' }[report.source];
   lines.push(`${report.cases} cases (${source}), ` +
     `${report.profiles.length} profiles, concurrency ${(report.concurrencyLevels ?? [report.concurrency]).join(', ')}, TTFT SLO ${report.ttftSloMs} ms` +
     `${report.warmupRequests ? `, ${report.warmupRequests} uncounted warm-up request${report.warmupRequests > 1 ? 's' : ''} per profile` : ''}. Started ${when}, took ${secs} s.`);

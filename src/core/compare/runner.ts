@@ -156,6 +156,7 @@ export async function runComparison(opts: RunComparisonOptions): Promise<Compari
     vramHold?.dispose();
   }
   const sources = new Set(opts.cases.map((c) => c.source));
+  const lineEndCases = opts.cases.filter((c) => c.atLineEnd).length;
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
     startedAt,
@@ -168,6 +169,7 @@ export async function runComparison(opts: RunComparisonOptions): Promise<Compari
     concurrencyLevels: levels,
     lengthBounds: opts.lengthBounds ?? DEFAULT_LENGTH_BOUNDS,
     ...(opts.warmupRequests ? { warmupRequests: opts.warmupRequests } : {}),
+    ...(lineEndCases ? { lineEndCases } : {}),
     ...(opts.concurrencySearch ? { concurrencySearch: { max: opts.concurrencySearch.max } } : {}),
     profiles,
   };
