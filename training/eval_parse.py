@@ -6,7 +6,7 @@ the comparison's workspace sampler cut them: the cursor line and the 2 after it)
 Python's own parser (ast) whether it still parses. The document with the ground truth is
 checked too, so files that never parsed (under this Python) are left out.
 
-    python3 training/eval_parse.py --report REPORT.json --workspace DIR
+    python3 training/eval_parse.py --report REPORT.json --workspace DIR [--first N]
 """
 import argparse
 import ast
@@ -31,12 +31,13 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--report', required=True)
     ap.add_argument('--workspace', required=True)
+    ap.add_argument('--first', type=int, default=0, help="only the report's first N cases (its 100-spot subset: --first 100)")
     a = ap.parse_args()
     rep = json.load(open(a.report))
     out = {}
     for p in rep['profiles']:
         ok = n = 0
-        for r in p['results']:
+        for r in (p['results'][:a.first] if a.first else p['results']):
             rel, line = r['caseId'].rsplit(':', 1)
             text = open(os.path.join(a.workspace, rel), encoding='utf8').read()
             lines = text.split('\n')

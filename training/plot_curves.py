@@ -23,7 +23,7 @@ RUNS = os.path.join(HERE, 'runs')
 
 # (run folder, the run it continues, at which training second of that run)
 LINEAGE = [('2026-11-30-1', None, 0), ('2026-11-30-2', '2026-11-30-1', None), ('2026-11-30-3', '2026-11-30-2', None), ('2026-11-30-4', '2026-11-30-3', 370.0),
-           ('2026-11-30-5', '2026-11-30-4', None), ('2026-11-30-6', '2026-11-30-5', None)]
+           ('2026-11-30-5', '2026-11-30-4', None), ('2026-11-30-6', '2026-11-30-5', None), ('2026-11-30-7', '2026-11-30-6', None)]
 # Checkpoints judged by the project's comparison (100 spots, seed 1): report, run, training second in that run.
 COMPARED = [
     ('eval-2026-11-30/compare-stdlib-100.json', '2026-11-30-2', None, 'run 2'),
@@ -31,8 +31,9 @@ COMPARED = [
     ('eval-2026-11-30-b/compare-run3-final-100.json', '2026-11-30-3', None, 'run 3, end'),
     ('eval-2026-11-30-b/compare-run4-100.json', '2026-11-30-4', None, 'run 4'),
     # The 300-spot report's first 100 cases are the 100-spot sample (the sampler only stops later).
-    ('eval-2026-11-30-c/compare-run5-300.json', '2026-11-30-5', None, 'run 5 (shipped)'),
+    ('eval-2026-11-30-c/compare-run5-300.json', '2026-11-30-5', None, 'run 5\n(shipped before)'),
     ('eval-2026-11-30-c/compare-run6-step2930-300.json', '2026-11-30-6', None, 'run 6, 24 layers\n(not shipped)'),
+    ('eval-2026-11-30-c/compare-run7-step8500-300.json', '2026-11-30-7', None, 'run 7, 24 layers\n(shipped)'),
 ]
 
 
@@ -68,7 +69,7 @@ def main():
         if ev:
             line, = b.plot([t0 + r['train_seconds'] for r in ev], [r['middle_loss_fim'] for r in ev], 'o-', label=f'{label}: FIM')
             b.plot([t0 + r['train_seconds'] for r in ev], [r['middle_loss_prefix'] for r in ev], 's--', color=line.get_color(), label=f'{label}: prefix only')
-    a.set(title='training loss (runs 3-6: FIM middle weighted)', xlabel='training time, seconds (runs chained)', ylabel='nats / token', ylim=(0.8, 4))
+    a.set(title='training loss (runs 3-7: FIM middle weighted)', xlabel='training time, seconds (runs chained)', ylabel='nats / token', ylim=(0.8, 4))
     a.legend(fontsize=8)
     b.set(title='loss of the true middle, held-out stdlib spots', xlabel='training time, seconds (runs chained)', ylabel='nats / token')
     b.legend(fontsize=7)

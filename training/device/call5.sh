@@ -12,10 +12,14 @@
 # FIM_RATE (0.85), VARIANTS (3), EVALS (3), EVAL_CASES (96); the model's shape: LAYERS (12),
 # GROW (set: the GGUF has fewer layers, insert new ones that start as no-ops), CORE_QUANT
 # (none, or q4_0: the core trained and shipped as Q4_0, so 24 layers fit 40 MB; export with
-# --core q4_0), EOF_RATE (0; build_dataset.py --eof-rate), INIT_GGUF (prep: the GGUF to start
-# from, default the shipped one). Run 6 was LAYERS=24 GROW=1 CORE_QUANT=q4_0 EOF_RATE=0.15
-# SEED=6161; its continuation (run 7, planned): prep with INIT_GGUF=run6-step2930.gguf, then
-# LAYERS=24 CORE_QUANT=q4_0 EOF_RATE=0.15 SEED=6262 LR=1.5e-4 bash call5.sh train SECONDS.
+# --core q4_0), EOF_RATE (0; build_dataset.py --eof-rate), LINE_END_RATE (0;
+# --line-end-rate), INIT_GGUF (prep: the GGUF to start from, default the shipped one).
+# Run 6 was LAYERS=24 GROW=1 CORE_QUANT=q4_0 EOF_RATE=0.15 SEED=6161; run 7 continued it:
+# prep with INIT_GGUF=run6-step2930.gguf, then LAYERS=24 CORE_QUANT=q4_0 EOF_RATE=0.15
+# SEED=6262 LR=1.5e-4 bash call5.sh train 1300 (and call2.sh twice). Run 8 (planned): prep with
+# INIT_GGUF=run7-step8500.gguf, then LAYERS=24 CORE_QUANT=q4_0 EOF_RATE=0.1 LINE_END_RATE=0.15
+# SEED=7373 LR=1e-4 EVALS=1 bash call5.sh train 1150. A GPU-side evaluation of 96 cases takes
+# about 60-120 s at 24 layers, and compilation about 85 s: budget the session's 1,800 s with that.
 # Run from a folder holding these scripts, tokenizer.json(.xz) and extra-*.tar.xz, one level
 # below the repository root (e.g. .device-carry/).
 set -u
@@ -34,7 +38,7 @@ fi
 [ -f $W/init/export_final.bin ] || { echo "FRESH MACHINE: the prep call's state is gone"; exit 3; }
 python3 build_dataset.py --selection $W/selection.json $(for f in $W/extra/extra-*.tar.xz; do echo --extra $f; done) \
   --tokenizer $W/tokenizer.json --out $W/data --seq 2048 --variants ${VARIANTS:-3} \
-  --fim-rate ${FIM_RATE:-0.85} --kinds 0.6,0.25 --window --win 4000,1400,4000 --eof-rate ${EOF_RATE:-0} --seed ${SEED:-5151} --val-seed 777 || exit 1
+  --fim-rate ${FIM_RATE:-0.85} --kinds 0.6,0.25 --window --win 4000,1400,4000 --eof-rate ${EOF_RATE:-0} --line-end-rate ${LINE_END_RATE:-0} --seed ${SEED:-5151} --val-seed 777 || exit 1
 echo "dataset done at $(el)s"
 NGPU=$(nvidia-smi -L | wc -l); ACCUM=$(( 4 / NGPU )); [ $ACCUM -lt 1 ] && ACCUM=1
 launch() {  # launch LAYERS GROW CORE_QUANT SECONDS
