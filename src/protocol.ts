@@ -112,6 +112,24 @@ export interface ComparisonView {
   rows: ComparisonRow[];
   /** Where the full report was saved (JSON and Markdown). */
   savedTo?: string | undefined;
+  /** Workspace cases whose cursor sat at a line end. */
+  lineEndCases?: number | undefined;
+  /** Each profile's quality against the first profile's, paired on the same cases. */
+  qualityGaps?: QualityGapView[] | undefined;
+}
+
+export interface QualityGapView {
+  profile: string;
+  against: string;
+  cases: number;
+  exactThis: number;
+  exactAgainst: number;
+  /** McNemar's exact p over the cases only one of the two got exactly right. */
+  exactP: number;
+  editSimDiff: number;
+  editSimInterval?: [number, number] | undefined;
+  /** p below 0.05, or an edit-similarity interval that leaves out 0. */
+  real: boolean;
 }
 
 /** One GPU read through Prometheus (NVIDIA's DCGM exporter series). */

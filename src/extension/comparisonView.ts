@@ -2,7 +2,7 @@
 // protocol's rows (no vscode import, so unit tests check it against the report itself).
 // Chart data is computed here, on the host, from the report's own numbers: the panel's
 // charts and their text alternatives read the same values as the saved report.
-import type { ComparisonReport, ProfileResult } from '../core/compare';
+import { qualityGaps, type ComparisonReport, type ProfileResult } from '../core/compare';
 import { empiricalCdf } from '../core/stats/cdf';
 import type { ComparisonRow, ComparisonView } from '../protocol';
 
@@ -16,6 +16,10 @@ export function toView(report: ComparisonReport, savedTo?: string): ComparisonVi
     ...(report.concurrencySearch ? { concurrencySearchMax: report.concurrencySearch.max } : {}),
     savedTo,
     rows: report.profiles.map(toRow),
+    ...(report.lineEndCases ? { lineEndCases: report.lineEndCases } : {}),
+    qualityGaps: qualityGaps(report).map(({ profile, against, q, real }) => ({
+      profile, against, cases: q.cases, exactThis: q.exactA, exactAgainst: q.exactB, exactP: q.exactP, editSimDiff: q.editSimDiff, editSimInterval: q.editSimInterval, real,
+    })),
   };
 }
 

@@ -8,6 +8,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import type { FrameLocator, Page } from '../../test-tools/node_modules/playwright-core';
 import type { ComparisonReport } from '../../src/core/compare/report';
+import { qualityGaps } from '../../src/core/compare/reportSections';
 import { fmtMs, fmtPct } from '../../webview/format';
 import { quickOpen, readmePicture, recordFailure, startSession, statusItem, type Session } from './session';
 
@@ -119,6 +120,11 @@ describe('e2e: model comparison and the profiling panel', function () {
     const mdPath = saved.replace(/^Full report: /, '').trim();
     const report = JSON.parse(fs.readFileSync(mdPath.replace(/\.md$/, '.json'), 'utf8')) as ComparisonReport;
     assert.deepEqual(report.concurrencyLevels, [1, 2]);
+    // Whether the quality gap is real or may be chance: the report's own paired numbers.
+    const [gap] = qualityGaps(report);
+    const gapItem = frame.locator('section.comparison ul.quality-gaps li[data-profile="tiny-prefix"]');
+    assert.match((await gapItem.textContent()) ?? '', new RegExp(`^tiny-prefix against tiny: exact first line ${gap!.q.exactA} against ${gap!.q.exactB} of ${gap!.q.cases} cases \\(p `));
+    assert.equal(await gapItem.getAttribute('data-real'), String(gap!.real));
 
     for (const chart of ['ttft-cdf', 'throughput', 'quality', 'lengths', 'timeline-0', 'timeline-1']) await assertDrawn(frame, chart);
     const cdf = await altRows(frame, 'ttft-cdf');

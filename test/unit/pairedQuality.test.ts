@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { toMarkdown, type ComparisonReport } from '../../src/core/compare/report';
 import { bootstrapMeanInterval, mcnemarExactP, pairedQuality, wilsonInterval } from '../../src/core/stats/pairedQuality';
+import { toView } from '../../src/extension/comparisonView';
 
 const repo = path.resolve(__dirname, '..', '..', '..');
 const evalReport = (rel: string): ComparisonReport => JSON.parse(fs.readFileSync(path.join(repo, 'training', 'runs', rel), 'utf8')) as ComparisonReport;
@@ -74,6 +75,16 @@ describe('paired quality: is a gap real or chance', () => {
     const m = /^\+(\d\.\d{3}) \(\+(\d\.\d{3}) to \+(\d\.\d{3})\)$/.exec(cells[6]!);
     assert.ok(m, `prefix-only's first-line edit similarity clearly above FIM's: ${cells[6]}`);
     assert.ok(Number(m[2]) > 0, 'the interval leaves out 0');
+  });
+
+  it('the panel gets the same gaps as the report, with the verdict (run 5 at 300 spots: chance; run 2 at 100: real)', () => {
+    const chance = toView(evalReport('eval-2026-11-30-c/compare-run5-300.json')).qualityGaps!;
+    assert.deepEqual(chance.map((g) => [g.profile, g.against, g.cases, g.exactThis, g.exactAgainst, g.real]), [['prefix-only', 'fim', 300, 23, 20, false]]);
+    const cells = row(toMarkdown(evalReport('eval-2026-11-30-c/compare-run5-300.json')), 'prefix-only');
+    assert.equal(chance[0]!.exactP.toFixed(3), cells[5], 'the p the report prints');
+    const real = toView(evalReport('eval-2026-11-30/compare-stdlib-100.json')).qualityGaps!;
+    assert.equal(real.length, 1);
+    assert.ok(real[0]!.real && real[0]!.editSimInterval![0] > 0, JSON.stringify(real[0]));
   });
 
   it('a report with one profile has no such section', () => {

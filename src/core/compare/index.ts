@@ -6,5 +6,6 @@ export * from './parseCheck';
 export * from './publishedTable';
 export * from './quality';
 export * from './report';
+export { qualityGaps, type QualityGap } from './reportSections';
 export * from './runner';
 export * from './timeline';

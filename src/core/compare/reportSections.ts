@@ -1,6 +1,6 @@
 // The report's markdown sections that are tables of their own rather than one row per
 // metric: the concurrency sweep, TTFT by prompt length, and whether quality gaps are real.
-import { pairedQuality, type PairedCase } from '../stats/pairedQuality';
+import { pairedQuality, type PairedCase, type PairedQuality } from '../stats/pairedQuality';
 import type { ComparisonReport, ProfileResult } from './report';
 
 const ms = (v: number | undefined): string => (v === undefined ? '-' : `${v.toFixed(1)} ms`);
@@ -45,28 +45,49 @@ function scored(p: ProfileResult): PairedCase[] {
   return p.results.filter((r) => r.status === 'ok' && r.quality).map((r) => ({ caseId: r.caseId, exact: r.quality!.exactMatch, editSimFirstLine: r.quality!.editSimFirstLine }));
 }
 
+export interface QualityGap {
+  profile: string;
+  /** The first profile scored: every other one is paired with it. */
+  against: string;
+  q: PairedQuality;
+  /** McNemar's p below 0.05, or an edit-similarity interval that leaves out 0. */
+  real: boolean;
+}
+
 /**
  * Each profile against the first one scored, on the cases both answered: exact first line
  * with 95 % intervals and McNemar's p, and the first-line edit similarity difference with a
- * bootstrap interval. A winner named above may be chance; this says which.
+ * bootstrap interval. A winner named by the means may be chance; this says which. The
+ * report's section and the panel read the same values.
  */
-export function significanceSection(report: ComparisonReport): string[] {
+export function qualityGaps(report: ComparisonReport): QualityGap[] {
   const withQuality = report.profiles.map((p) => ({ p, cases: scored(p) })).filter((x) => x.cases.length > 0);
   const [base, ...rest] = withQuality;
-  if (!base || !rest.length) return [];
+  if (!base) return [];
+  const out: QualityGap[] = [];
+  for (const { p, cases } of rest) {
+    const q = pairedQuality(cases, base.cases);
+    if (!q) continue;
+    const excludesZero = q.editSimInterval !== undefined && (q.editSimInterval[0] > 0 || q.editSimInterval[1] < 0);
+    out.push({ profile: p.name, against: base.p.name, q, real: q.exactP < 0.05 || excludesZero });
+  }
+  return out;
+}
+
+export function significanceSection(report: ComparisonReport): string[] {
+  const gaps = qualityGaps(report);
+  if (!gaps.length) return [];
   const pct = (v: number): string => `${(v * 100).toFixed(1)}%`;
   const signed = (v: number): string => `${v >= 0 ? '+' : ''}${v.toFixed(3)}`;
   const lines = ['', '## Quality gaps: real or chance? (paired, on the cases both answered)', ''];
   lines.push('| profile | against | cases | exact first line (95% interval) | exact only here / only there | p (McNemar) | first-line edit similarity difference (95% interval) |');
   lines.push('| --- | --- | ---: | --- | ---: | ---: | --- |');
-  for (const { p, cases } of rest) {
-    const q = pairedQuality(cases, base.cases);
-    if (!q) continue;
+  for (const { profile, against, q } of gaps) {
     const [alo, ahi] = q.exactIntervalA;
     const [blo, bhi] = q.exactIntervalB;
     const exact = `${pct(q.exactA / q.cases)} (${pct(alo)}-${pct(ahi)}) vs ${pct(q.exactB / q.cases)} (${pct(blo)}-${pct(bhi)})`;
     const sim = q.editSimInterval ? `${signed(q.editSimDiff)} (${signed(q.editSimInterval[0])} to ${signed(q.editSimInterval[1])})` : signed(q.editSimDiff);
-    lines.push(`| ${esc(p.name)} | ${esc(base.p.name)} | ${q.cases} | ${exact} | ${q.onlyA} / ${q.onlyB} | ${q.exactP < 0.001 ? '< 0.001' : q.exactP.toFixed(3)} | ${sim} |`);
+    lines.push(`| ${esc(profile)} | ${esc(against)} | ${q.cases} | ${exact} | ${q.onlyA} / ${q.onlyB} | ${q.exactP < 0.001 ? '< 0.001' : q.exactP.toFixed(3)} | ${sim} |`);
   }
   lines.push('', 'A p below 0.05, or an interval that leaves out 0, is a gap these cases support; otherwise it may be chance: compare on more cases (`--count`).');
   return lines;
