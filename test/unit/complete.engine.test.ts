@@ -141,6 +141,31 @@ describe('complete: CLI and pipeline against the real embedded engine', function
     }
   });
 
+  it('"auto" on a served name it cannot place: prefix-only, and a warning on stderr that says how to choose', async () => {
+    const file = path.join(dir, 'aliased.py');
+    fs.writeFileSync(file, pythonModule(3));
+    // A user's GGUF under a name of their own: the tiny model's file, copied (the engine
+    // reports the file as the model's root, so the copy's name is all there is to go by).
+    const models = (await (await fetch(`${engine.url}/v1/models`)).json()) as { data: { root: string }[] };
+    const gguf = path.join(dir, 'my-coder.gguf');
+    fs.copyFileSync(models.data[0]!.root, gguf);
+    const aliased = await startEngine({ model: gguf });
+    try {
+      const at = ['--endpoint', aliased.url, '--file', file, '--line', '5', '--column', '1', '--max-tokens', '2'];
+      const run = await cli(at);
+      const out = parseOne(run);
+      assert.equal(out.model, 'my-coder');
+      assert.equal(out.template, 'prefix-only');
+      assert.equal(out.warnings.length, 1);
+      assert.match(run.stderr, /^completion-lab complete: warning: .*template "auto" does not recognise the model's family from its names \("my-coder", ".*my-coder\.gguf"\).*"qwen-fim"/);
+      const chosen = await cli([...at, '--template', 'prefix-only']);
+      assert.deepEqual(parseOne(chosen).warnings, []);
+      assert.equal(chosen.stderr, '', 'an explicit choice is quiet');
+    } finally {
+      await aliased.stop();
+    }
+  });
+
   it('server unreachable: one line, exit 1', async () => {
     const file = path.join(dir, 'small.py');
     const stopped = await startEngine();

@@ -120,9 +120,19 @@ describe('profiles: effective settings', () => {
     assert.match(prefixOnCoder.warnings.join(), /would also use the text after the cursor/);
     const instruct = resolveProfile(base, 'Qwen/Qwen2.5-Coder-1.5B-Instruct');
     assert.match(instruct.warnings.join(), /instruct\/chat model.*complete raw code poorly/);
-    const unknown = resolveProfile(base, 'some-model');
+  });
+
+  it('"auto" on a model it cannot place says it fell back to prefix-only and how to choose; an explicit choice is quiet', () => {
+    // A GGUF file named by its user, served under an alias with no checkpoint path.
+    const unknown = resolveProfile(base, { id: 'my-coder', root: '/models/run7-step8500.gguf' });
     assert.equal(unknown.template, 'prefix-only');
-    assert.deepEqual(unknown.warnings, []);
+    assert.equal(unknown.warnings.length, 1);
+    assert.match(unknown.warnings[0]!, /template "auto".*"my-coder".*run7-step8500\.gguf.*prefix-only/);
+    assert.match(unknown.warnings[0]!, /trained for fill-in-the-middle.*"template".*"qwen-fim"/);
+    assert.match(unknown.warnings[0]!, /set "prefix-only"/);
+    assert.deepEqual(resolveProfile({ ...base, template: 'prefix-only' }, 'my-coder').warnings, []);
+    // A known family whose documented format is prefix-only is not a fallback.
+    assert.deepEqual(resolveProfile(base, 'Qwen/Qwen2.5-1.5B').warnings, []);
   });
 
   it('suggests profiles only for known families', () => {

@@ -372,7 +372,11 @@ export async function run(args: string[]): Promise<number> {
     if (sampler?.state.kind === 'no-gpu-tool') process.stderr.write(`compare: ${sampler.state.message ?? 'no GPU tool found'}\n`);
     sampler?.dispose();
   }
-  for (const p of report.profiles) if (p.status === 'failed') process.stderr.write(`compare: profile "${p.name}" failed: ${p.error}\n`);
+  for (const p of report.profiles) {
+    if (p.status === 'failed') process.stderr.write(`compare: profile "${p.name}" failed: ${p.error}\n`);
+    // In the report too, but the JSON form shows them to nobody.
+    for (const w of p.warnings ?? []) process.stderr.write(`compare: warning: ${w}\n`);
+  }
   // The fleet numbers (with --prometheus) go into the JSON and Markdown forms.
   const rendered = (format: ReportFormat): string => {
     if (format === 'json' && fleet) return JSON.stringify({ ...report, fleet: { prometheus: a.fleet!.url, profiles: fleet } }, null, 2) + '\n';

@@ -171,6 +171,9 @@ export async function run(args: string[]): Promise<number> {
       finishReason: out.result.finishReason,
       warnings: out.warnings,
     };
+    // Also on stderr: a warning only in the JSON is easy to miss (a FIM-trained model
+    // silently prompted prefix-only scores far below what it can do).
+    for (const w of out.warnings) process.stderr.write(`completion-lab complete: warning: ${w}\n`);
     process.stdout.write(JSON.stringify(json) + '\n');
     return 0;
   } catch (err) {

@@ -38,6 +38,12 @@ export function resolveProfile(profile: ModelProfile, served: ServedModel | stri
     }
   }
 
+  if (profile.template === 'auto' && family === 'unknown') {
+    // A silent fallback hides a FIM-trained model behind prefix-only prompts: say which names
+    // were looked at and how to choose, so the choice is the user's.
+    const names = [info.id, info.root].filter((n, i, all): n is string => !!n && all.indexOf(n) === i).map((n) => `"${n}"`).join(', ');
+    warnings.push(l10n.t('{0}: template "auto" does not recognise the model\'s family from its names ({1}), so prompts are prefix-only (the text after the cursor is not sent). If the model was trained for fill-in-the-middle, set the profile\'s "template" to its format (for example "qwen-fim"); set "prefix-only" to keep this and silence this warning.', label, names));
+  }
   if (instruct) {
     warnings.push(l10n.t('{0}: this looks like an instruct/chat model; through /v1/completions such models complete raw code poorly. Prefer the base model (e.g. Qwen2.5-Coder-1.5B rather than -Instruct).', label));
   }
