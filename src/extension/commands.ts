@@ -2,7 +2,7 @@
 // silent no-op.
 import * as vscode from 'vscode';
 import { listModels } from '../core/client/models';
-import { suggestedProfiles, type ModelProfile } from '../core/profiles';
+import { profilesToOffer, type ModelProfile } from '../core/profiles';
 import type { RecordStore } from '../core/store/recordStore';
 import type { ApiKeys } from './apiKeys';
 import { inertLinks } from '../core/trust/markdown';
@@ -112,11 +112,12 @@ async function addFromServer(preset?: string): Promise<void> {
   if (!url) return;
   const models = await listModels(url, { timeoutMs: 5000 });
   if (!models.length) throw new Error(vscode.l10n.t('{0} serves no model.', url));
-  const candidates = models.flatMap((m) => {
-    const s = suggestedProfiles(url, { id: m.id, maxModelLen: m.maxModelLen });
-    return s.length ? s : [{ name: m.id.split('/').pop() ?? m.id, endpoint: url, model: m.id, template: 'auto' as const }];
-  });
-  const pick = await vscode.window.showQuickPick(candidates.map((c) => ({ label: c.name, description: `${c.model} · ${c.template}`, c })), { title: vscode.l10n.t('Profile to add') });
+  // Served names come from the server: shown as plain labels (a quick pick renders no markdown).
+  const candidates = models.flatMap((m) => profilesToOffer(url, { id: m.id, maxModelLen: m.maxModelLen, ...(m.root ? { root: m.root } : {}) }));
+  const pick = await vscode.window.showQuickPick(
+    candidates.map(({ profile: c, note }) => ({ label: c.name, description: `${c.model} · ${c.template}`, ...(note ? { detail: note } : {}), c })),
+    { title: vscode.l10n.t('Profile to add'), matchOnDescription: true },
+  );
   if (!pick) return;
   await upsertProfile(pick.c);
   await useProfile(pick.c.name, vscode.l10n.t('added to your settings and selected'));

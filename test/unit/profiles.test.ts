@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { detectFamily, QWEN_STOP_TOKEN_IDS, resolveProfile, suggestedProfiles, validateProfiles } from '../../src/core/profiles';
+import { detectFamily, profilesToOffer, QWEN_STOP_TOKEN_IDS, resolveProfile, suggestedProfiles, validateProfiles } from '../../src/core/profiles';
 import type { ModelProfile } from '../../src/core/profiles';
 
 describe('profiles: validation of the completionLab.profiles setting', () => {
@@ -141,5 +141,20 @@ describe('profiles: effective settings', () => {
     assert.deepEqual(suggestedProfiles('http://h', 'mystery'), []);
     // A suggestion passes validation as it is.
     assert.deepEqual(validateProfiles(suggestedProfiles('http://h', 'Qwen/Qwen2.5-Coder-1.5B')).errors, []);
+  });
+
+  it('offers, for a model of no known family, prefix-only first and each FIM format to choose, none of them "auto" (which would warn)', () => {
+    const offered = profilesToOffer('http://h', { id: 'my-coder', root: '/models/my-coder.gguf' });
+    assert.deepEqual(offered.map((o) => o.profile.template), ['prefix-only', 'qwen-fim', 'starcoder2-fim', 'deepseek-fim', 'codellama-fim', 'codestral-fim', 'codegemma-fim']);
+    assert.ok(offered.every((o) => o.profile.model === 'my-coder' && o.profile.endpoint === 'http://h'));
+    assert.equal(new Set(offered.map((o) => o.profile.name)).size, offered.length, 'names are unique');
+    assert.match(offered[0]!.note!, /family is not recognised/);
+    assert.match(offered[1]!.note!, /only if the model was trained with these tokens/);
+    for (const o of offered) assert.deepEqual(resolveProfile(o.profile, { id: 'my-coder' }).warnings.filter((w) => /"auto"/.test(w)), []);
+    assert.deepEqual(validateProfiles(offered.map((o) => o.profile)).errors, []);
+    // vLLM's root tells an alias's family.
+    assert.deepEqual(profilesToOffer('http://h', { id: 'r1', root: 'deepseek-ai/DeepSeek-R1-Distill-Qwen-1.5B' }).map((o) => o.profile.name), ['r1 (prefix-only)']);
+    // A known family gets its suggestions, with no note.
+    assert.deepEqual(profilesToOffer('http://h', 'Qwen/Qwen2.5-Coder-1.5B').map((o) => [o.profile.template, o.note]), [['qwen-fim', undefined], ['prefix-only', undefined]]);
   });
 });
