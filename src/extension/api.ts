@@ -12,7 +12,7 @@ import type { Snooze } from './snooze';
 import type { StatusBar } from './statusBar';
 import type { WorkerContextBuilder } from './workerContext';
 import type { MenuEntry } from './controls';
-import { recentLog } from './log';
+import { logSince, logWritten } from './log';
 import type { PanelModel } from './panelModel';
 import type { PanelState } from '../protocol';
 
@@ -33,8 +33,10 @@ export interface CompletionLabApi {
   workspaceSettings(): { kind: 'user-only' | 'confirmed' | 'withheld'; why?: 'unconfirmed' | 'untrusted'; endpoints: string[] };
   /** What the profiling panel is sent now (its per-replica view included). */
   panelState(): Promise<PanelState>;
-  /** The last lines of the "Completion Lab" log, oldest first, as `[level] message`. */
-  logLines(): string[];
+  /** How many lines the "Completion Lab" log has had written: a mark for logSince(). */
+  logWritten(): number;
+  /** The log's lines written after a logWritten() mark, oldest first, as `[level] message`. */
+  logSince(mark: number): string[];
 }
 
 /** The status item as the test API reports it: text, tooltip source and the commands the tooltip may run. */
@@ -60,6 +62,7 @@ export function buildApi(p: { store: RecordStore; statusBar: StatusBar; provider
     hostTiming: () => p.timing.snapshot(p.contextBuilder.built),
     workspaceSettings: workspaceSettingsView,
     panelState: () => p.panel.state(false),
-    logLines: recentLog,
+    logWritten,
+    logSince,
   };
 }

@@ -7,6 +7,8 @@ let channel: vscode.LogOutputChannel | undefined;
 /** The last lines written (an output channel cannot be read back): for the test API. */
 const recent: string[] = [];
 const KEEP_LINES = 500;
+/** Lines written since activation: a mark that keeps counting once `recent` is full. */
+let written = 0;
 
 export function log(): vscode.LogOutputChannel {
   if (!channel) {
@@ -17,9 +19,19 @@ export function log(): vscode.LogOutputChannel {
   return channel;
 }
 
-/** The last lines of the log, oldest first, as `[level] message`. */
-export function recentLog(): string[] {
-  return [...recent];
+/** How many lines were written so far: a mark for logSince(). */
+export function logWritten(): number {
+  return written;
+}
+
+/**
+ * The lines written after `mark` (a logWritten() value), oldest first, as `[level] message`.
+ * Counted from the end, so a full buffer still answers; throws if some were already dropped.
+ */
+export function logSince(mark: number): string[] {
+  const n = written - mark;
+  if (n > recent.length) throw new Error(`${n - recent.length} of the ${n} log lines since the mark were dropped (the last ${KEEP_LINES} are kept)`);
+  return n > 0 ? recent.slice(-n) : [];
 }
 
 function keepRecent(ch: vscode.LogOutputChannel, toConsole: boolean): void {
@@ -28,6 +40,7 @@ function keepRecent(ch: vscode.LogOutputChannel, toConsole: boolean): void {
     (ch as unknown as Record<string, unknown>)[level] = (msg: string | Error, ...args: unknown[]) => {
       const line = `[${level}] ${msg instanceof Error ? msg.message : msg}`;
       recent.push(line);
+      written++;
       if (recent.length > KEEP_LINES) recent.shift();
       if (toConsole) console.log(`[completion-lab ${level}] ${msg instanceof Error ? msg.message : msg}`);
       original(msg, ...args);

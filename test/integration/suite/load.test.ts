@@ -134,10 +134,12 @@ describe('load', function () {
       typing = false;
       await sampler;
     }
-    const requests = a.counters().requests - requestsBefore;
     // After the last key the editor stops asking (completions turned off): whatever the
     // server does from here on would be left over from the typing.
     await vscode.workspace.getConfiguration('completionLab').update('enabled', false, vscode.ConfigurationTarget.Workspace);
+    // Counted after the switch-off: the editor's debounced call for the last keys may have
+    // passed the enablement check while the setting was being written.
+    const requests = a.counters().requests - requestsBefore;
     // Every request the keystrokes started is over (its record written), then the server is idle.
     await waitFor(async () => (await a.records()).length - recordsBefore >= requests, 30_000, 'a record for every request');
     const counters = ['vllm:num_requests_running', 'vllm:num_requests_waiting', 'vllm:generation_tokens_total', 'completion_lab:requests_total', 'completion_lab:requests_aborted_total'];

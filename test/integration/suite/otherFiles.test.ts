@@ -115,10 +115,12 @@ describe('other files in the prompt, and more suggestions when cycling (embedded
     const counters = a.counters();
 
     const cycleStart = logged().length;
+    const recordsBeforeCycle = (await a.records()).length;
     await vscode.commands.executeCommand('editor.action.inlineSuggest.showNext');
     const more = await waitFor(() => logged().slice(cycleStart).find((l) => l.n > 1), 30_000, `a request with n > 1 after Show Next (provider answers from the cache ${a.counters().cacheHits - counters.cacheHits}, requests ${a.counters().requests - counters.requests})`);
     assert.equal(more.n, 3, 'completionLab.suggestions.count (default 3)');
-    await waitFor(async () => (await newRecords(a, before)).length >= 2, 20_000, 'the cycling request\'s record');
+    // That request's own record (typing may have left more than one before it).
+    await waitFor(async () => (await newRecords(a, recordsBeforeCycle)).length >= 1, 20_000, 'the cycling request\'s record');
     const afterFirst = logged().length;
     await vscode.commands.executeCommand('editor.action.inlineSuggest.showNext');
     await vscode.commands.executeCommand('editor.action.inlineSuggest.showPrevious');

@@ -119,7 +119,7 @@ describe('a shared server read through Prometheus', function () {
     const counted = await Promise.all([engineUrl(), second!.url].map((u) => scrapeMetric(u, 'vllm:time_to_first_token_seconds_count')));
     const ttftSum1 = await scrapeMetric(second!.url, 'vllm:time_to_first_token_seconds_sum');
     const kv = await Promise.all([engineUrl(), second!.url].map((u) => scrapeMetric(u, 'vllm:kv_cache_usage_perc')));
-    const logged = a.logLines().length;
+    const logged = a.logWritten();
     await useFleet({ selector: SELECTOR }, prom!.url);
 
     const view = await replicasWhen('both replicas with their counts', (v) => v.replicas.length === 2 && v.replicas.every((r, i) => r.requests === counted[i]) && v.total.gpus === 2);
@@ -153,13 +153,13 @@ describe('a shared server read through Prometheus', function () {
     assert.deepEqual(rows.get('vllm-1')?.slice(-3), ['81 %', `${gib(52_000)} / ${gib(143_000)} GiB`, '455 W']);
     assert.deepEqual(rows.get('all: 2 replicas')?.slice(-3), ['59 %', `${gib(82_000)} / ${gib(286_000)} GiB`, '666 W']);
     assert.equal(rows.get('all: 2 replicas')?.[2], String(counted[0]! + counted[1]!));
-    const problems = a.logLines().slice(logged).filter((l) => l.includes('Prometheus:'));
+    const problems = a.logSince(logged).filter((l) => l.includes('Prometheus:'));
     assert.deepEqual(problems, [], 'no Prometheus problem logged');
   });
 
   it('an unreachable Prometheus: one log line and a state, not an error per poll', async () => {
     const port = await unusedPort();
-    const logged = a.logLines().length;
+    const logged = a.logWritten();
     await useFleet({ url: `http://127.0.0.1:${port}`, selector: SELECTOR }, prom!.url);
     await replicasWhen('the unreachable state', (v) => v.state === 'unreachable' && v.url === `http://127.0.0.1:${port}`);
     await polls(3);
@@ -168,12 +168,12 @@ describe('a shared server read through Prometheus', function () {
     const status = a.status()!;
     assert.match(plain(status.tooltip), new RegExp(`Cannot reach Prometheus at http://127\\.0\\.0\\.1:${port} \\(connection refused\\)\\. Check completionLab\\.prometheus\\.url`));
     assert.doesNotMatch(status.text, /VRAM/);
-    const lines = a.logLines().slice(logged).filter((l) => l.includes('Cannot reach Prometheus'));
+    const lines = a.logSince(logged).filter((l) => l.includes('Cannot reach Prometheus'));
     assert.equal(lines.length, 1, lines.join('\n'));
   });
 
   it('a selector that matches nothing: one line each for the replicas and the GPUs, and the state says what to check', async () => {
-    const logged = a.logLines().length;
+    const logged = a.logWritten();
     await useFleet({ selector: '{namespace="nowhere"}' }, prom!.url);
     const view = await replicasWhen('the no-match state', (v) => v.state === 'no-match' && v.problems.length === 2 && v.selector.includes('nowhere'));
     await polls(3);
@@ -182,12 +182,12 @@ describe('a shared server read through Prometheus', function () {
     const status = a.status()!;
     assert.ok(plain(status.tooltip).includes('No vLLM series in Prometheus'), 'the tooltip says it');
     assert.doesNotMatch(status.text, /VRAM/);
-    const lines = a.logLines().slice(logged).filter((l) => l.includes('Prometheus:'));
+    const lines = a.logSince(logged).filter((l) => l.includes('Prometheus:'));
     assert.equal(lines.length, 2, lines.join('\n'));
   });
 
   it('GPU series without DCGM labels: one line, the replicas still shown, no GPU numbers', async () => {
-    const logged = a.logLines().length;
+    const logged = a.logWritten();
     await useFleet({ selector: SELECTOR, gpuSelector: '{namespace="bare"}' }, prom!.url);
     const view = await replicasWhen('the no-dcgm-labels state', (v) => v.state === 'no-dcgm-labels' && v.replicas.length === 2);
     await polls(3);
@@ -198,7 +198,7 @@ describe('a shared server read through Prometheus', function () {
     assert.ok(plain(status.tooltip).includes('carry no "gpu" or "UUID" label'));
     assert.doesNotMatch(status.text, /VRAM/);
     assert.ok(tooltipRows(status.tooltip).has('vllm-0'), 'the replicas stay in the tooltip');
-    const lines = a.logLines().slice(logged).filter((l) => l.includes('Prometheus:'));
+    const lines = a.logSince(logged).filter((l) => l.includes('Prometheus:'));
     assert.equal(lines.length, 1, lines.join('\n'));
   });
 });
