@@ -1,8 +1,8 @@
 // The commands of the product. Each says what it did or why it could not; none is a
 // silent no-op.
 import * as vscode from 'vscode';
-import { listModels } from '../core/client/models';
-import { profilesToOffer, type ModelProfile } from '../core/profiles';
+import { listModels, pickServedModel, type ServedModel } from '../core/client/models';
+import { profilesToOffer, templateOptions, type ModelProfile, type TemplateOption } from '../core/profiles';
 import type { RecordStore } from '../core/store/recordStore';
 import type { ApiKeys } from './apiKeys';
 import { inertLinks } from '../core/trust/markdown';
@@ -34,10 +34,13 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
   return [
     reg('completionLab.showPanel', () => deps.showPanel()),
     reg('completionLab.showLog', () => log().show(true)),
-    // With `{addFromServer: url}` it goes straight to adding a profile from that server.
+    // With `{addFromServer: url}` it goes straight to adding a profile from that server; with
+    // `{setTemplate: name}` straight to that profile's template.
     reg('completionLab.selectModel', (arg) => {
-      const url = (arg as { addFromServer?: unknown } | undefined)?.addFromServer;
-      return typeof url === 'string' ? addFromServer(url) : selectModel(deps);
+      const a = arg as { addFromServer?: unknown; setTemplate?: unknown } | undefined;
+      if (typeof a?.addFromServer === 'string') return addFromServer(a.addFromServer);
+      if (typeof a?.setTemplate === 'string') return setTemplate(deps.keys, a.setTemplate);
+      return selectModel(deps);
     }),
     reg('completionLab.startServers', () => startServers(deps)),
     reg('completionLab.stopServers', () => {
@@ -79,7 +82,7 @@ async function selectModel(deps: CommandDeps): Promise<void> {
   const { profiles, errors } = config.profiles();
   for (const e of errors) log().warn(e);
   const active = config.activeProfile().profile?.name;
-  type Item = vscode.QuickPickItem & { action: 'use' | 'add' | 'key'; profile?: ModelProfile };
+  type Item = vscode.QuickPickItem & { action: 'use' | 'add' | 'key' | 'template'; profile?: ModelProfile };
   const items: Item[] = profiles.map((p) => ({
     label: p.name,
     description: `${p.model || vscode.l10n.t('(server default)')} · ${p.template}`,
@@ -90,6 +93,7 @@ async function selectModel(deps: CommandDeps): Promise<void> {
     ...(p.name === active ? { iconPath: new vscode.ThemeIcon('check') } : {}),
   }));
   items.push({ label: vscode.l10n.t('$(add) Add a profile from a running server…'), action: 'add' });
+  items.push({ label: vscode.l10n.t('$(symbol-snippet) Set the prompt template of a profile…'), action: 'template' });
   items.push({ label: vscode.l10n.t('$(key) Set the API key of a profile…'), action: 'key' });
   const pick = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Completion Lab: model profile for inline completions') });
   if (!pick) return;
@@ -97,6 +101,8 @@ async function selectModel(deps: CommandDeps): Promise<void> {
     await useProfile(pick.profile.name, vscode.l10n.t('using'));
   } else if (pick.action === 'add') {
     await addFromServer();
+  } else if (pick.action === 'template') {
+    await setTemplate(deps.keys);
   } else {
     await setApiKey(profiles, deps.keys);
   }
@@ -142,6 +148,49 @@ export async function upsertProfile(profile: ModelProfile): Promise<void> {
   const raw = config.userProfilesRaw().filter((p) => (p as { name?: string } | null)?.name !== profile.name);
   const clean = Object.fromEntries(Object.entries(profile).filter(([, v]) => v !== undefined));
   await vscode.workspace.getConfiguration('completionLab').update(PROFILES_KEY, [...raw, clean], vscode.ConfigurationTarget.Global);
+}
+
+/**
+ * Sets one profile's template in the user's settings: the profile named, or one picked (the
+ * active one first). The server is asked what it serves, so the template that fits the
+ * model comes first. A profile from the workspace's settings is changed there, not here.
+ */
+async function setTemplate(keys: ApiKeys, name?: string): Promise<void> {
+  const own = config.userProfilesRaw().filter((p): p is { name: string } => typeof (p as { name?: unknown } | null)?.name === 'string');
+  const { profiles } = config.profiles();
+  const active = config.activeProfile().profile?.name;
+  if (name === undefined) {
+    const ordered = [...profiles].sort((x, y) => Number(y.name === active) - Number(x.name === active));
+    const pick = await vscode.window.showQuickPick(ordered.map((p) => ({ label: p.name, description: p.template, p })), { title: vscode.l10n.t('Prompt template for which profile?') });
+    if (!pick) return;
+    name = pick.p.name;
+  }
+  const profile = profiles.find((p) => p.name === name);
+  if (!profile) throw new Error(vscode.l10n.t('There is no profile "{0}" in "completionLab.profiles".', inertLinks(name)));
+  if (!own.some((p) => p.name === name)) {
+    throw new Error(vscode.l10n.t('Profile "{0}" comes from this workspace\'s settings: change its "template" in .vscode/settings.json.', inertLinks(name)));
+  }
+  let served: ServedModel | undefined;
+  try {
+    const apiKey = await keys.get(profile);
+    served = pickServedModel(await listModels(profile.endpoint, { timeoutMs: 3000, ...(apiKey ? { apiKey } : {}) }), profile.model, profile.endpoint, 'model');
+  } catch (err) {
+    log().info(`Set template: could not ask ${profile.endpoint} what it serves (${errorText(err)}); no template is marked as fitting.`);
+  }
+  const describe = (o: TemplateOption): string => [
+    o.recommended ? vscode.l10n.t('fits {0}', served?.root ?? served?.id ?? '') : '',
+    o.template === 'auto' ? vscode.l10n.t('chosen from the model\'s name') : '',
+    o.current ? vscode.l10n.t('current') : '',
+  ].filter(Boolean).join(' · ');
+  const pick = await vscode.window.showQuickPick(
+    templateOptions(profile.template, served).map((o) => ({ label: o.template, description: describe(o), o })),
+    { title: vscode.l10n.t('Prompt template for "{0}" ("custom" is set in settings.json with customTemplate)', profile.name) },
+  );
+  if (!pick) return;
+  // Only the template changes: every other field of the user's entry is written back as it was.
+  const raw = config.userProfilesRaw().map((p) => ((p as { name?: unknown } | null)?.name === name ? { ...(p as object), template: pick.o.template } : p));
+  await vscode.workspace.getConfiguration('completionLab').update(PROFILES_KEY, raw, vscode.ConfigurationTarget.Global);
+  void vscode.window.showInformationMessage(vscode.l10n.t('Completion Lab: profile "{0}" now uses the template "{1}".', inertLinks(name), pick.o.template));
 }
 
 async function setApiKey(profiles: ModelProfile[], keys: ApiKeys): Promise<void> {

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { detectFamily, profilesToOffer, QWEN_STOP_TOKEN_IDS, resolveProfile, suggestedProfiles, validateProfiles } from '../../src/core/profiles';
+import { detectFamily, profilesToOffer, QWEN_STOP_TOKEN_IDS, resolveProfile, suggestedProfiles, templateOptions, validateProfiles } from '../../src/core/profiles';
 import type { ModelProfile } from '../../src/core/profiles';
 
 describe('profiles: validation of the completionLab.profiles setting', () => {
@@ -156,5 +156,23 @@ describe('profiles: effective settings', () => {
     assert.deepEqual(profilesToOffer('http://h', { id: 'r1', root: 'deepseek-ai/DeepSeek-R1-Distill-Qwen-1.5B' }).map((o) => o.profile.name), ['r1 (prefix-only)']);
     // A known family gets its suggestions, with no note.
     assert.deepEqual(profilesToOffer('http://h', 'Qwen/Qwen2.5-Coder-1.5B').map((o) => [o.profile.template, o.note]), [['qwen-fim', undefined], ['prefix-only', undefined]]);
+  });
+});
+
+describe('profiles: the templates offered for a profile', () => {
+  it('puts the one that fits the served model first and marks the current one; recommends nothing it cannot place', () => {
+    const coder = templateOptions('prefix-only', { id: 'q', root: 'Qwen/Qwen2.5-Coder-1.5B' });
+    assert.deepEqual(coder.map((o) => o.template), ['qwen-fim', 'auto', 'prefix-only', 'starcoder2-fim', 'deepseek-fim', 'codellama-fim', 'codestral-fim', 'codegemma-fim']);
+    assert.deepEqual(coder.filter((o) => o.recommended).map((o) => o.template), ['qwen-fim']);
+    assert.deepEqual(coder.filter((o) => o.current).map((o) => o.template), ['prefix-only']);
+    // The tiny test model is a Qwen base model: prefix-only fits it.
+    assert.equal(templateOptions('qwen-fim', { id: 'tiny-qwen2' })[0]!.template, 'prefix-only');
+    for (const served of [{ id: 'my-coder' }, undefined]) {
+      const none = templateOptions('auto', served);
+      assert.equal(none.filter((o) => o.recommended).length, 0);
+      assert.equal(none[0]!.template, 'auto');
+    }
+    // Each offered choice, applied, leaves no template warning on the model it was recommended for.
+    assert.deepEqual(resolveProfile({ name: 'p', endpoint: 'http://h', template: coder[0]!.template }, 'Qwen/Qwen2.5-Coder-1.5B').warnings, []);
   });
 });

@@ -4,3 +4,4 @@ export { detectFamily, QWEN_STOP_STRINGS, QWEN_STOP_TOKEN_IDS, type FamilyInfo }
 export { profileLabel, validateProfiles, type ProfilesValidation } from './validate';
 export { resolveProfile, defaultSampling, autoTemplate, DEFAULT_MAX_TOKENS } from './resolve';
 export { profilesToOffer, suggestedProfiles, type OfferedProfile } from './suggested';
+export { templateOptions, type TemplateOption } from './templateChoices';

@@ -111,4 +111,40 @@ describe('control where and when', function () {
       assert.deepEqual(clash, [], `${k.key} (${k.command}) is already bound`);
     }
   });
+
+  it('"Set the prompt template of a profile" offers the template that fits the model first; choosing it clears the status bar\'s warning', async () => {
+    const a = await api();
+    const cfg = () => vscode.workspace.getConfiguration('completionLab');
+    // FIM on a Qwen base model (the tiny test model): allowed, with a warning in the status bar.
+    await setProfiles([{ name: 'tiny-fim', endpoint: engineUrl(), template: 'qwen-fim', maxTokens: 8, temperature: 0.5 }], 'tiny-fim');
+    try {
+      const editor = await openFixture('main.py');
+      let before = (await a.records()).length;
+      await typeAtEnd(editor, '\n\nx_template = ');
+      await waitForShown(a, before);
+      await waitFor(() => (/not documented as FIM/.test(a.status()?.tooltip ?? '') ? true : undefined), 20_000, 'the template warning in the status bar');
+
+      let done = false;
+      const run = Promise.resolve(vscode.commands.executeCommand('completionLab.selectModel', { setTemplate: 'tiny-fim' })).finally(() => { done = true; });
+      // The real picker: take its first entry, the one that fits the served model.
+      await waitFor(async () => {
+        if (!done) await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+        await new Promise((r) => setTimeout(r, 100));
+        return done;
+      }, 30_000, 'the template picker to be answered');
+      await run;
+      const saved = (cfg().inspect<{ name: string; template: string; maxTokens?: number; temperature?: number }[]>('profiles')?.globalValue ?? []).find((p) => p.name === 'tiny-fim');
+      assert.equal(saved?.template, 'prefix-only', 'prefix-only, which fits a Qwen base model, was offered first and saved');
+      assert.equal(saved?.maxTokens, 8, 'the profile\'s other fields are kept');
+      assert.equal(saved?.temperature, 0.5);
+
+      before = (await a.records()).length;
+      await typeAtEnd(editor, '1 + ');
+      const next = await waitForShown(a, before);
+      assert.equal(next.template, 'prefix-only', 'the next request uses it');
+      await waitFor(() => (/not documented as FIM/.test(a.status()?.tooltip ?? '') ? undefined : true), 20_000, 'the warning to leave the status bar');
+    } finally {
+      await setProfiles([{ name: 'tiny', endpoint: engineUrl(), template: 'qwen-fim', maxTokens: 16 }], 'tiny');
+    }
+  });
 });
