@@ -5,7 +5,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { CompletionLabApi } from '../../../src/extension/api';
-import { api, closeAllEditors, engineUrl, extension, newRecords, openFixture, setProfiles, typeAtEnd, waitFor, waitForShown } from './util';
+import { api, closeAllEditors, engineUrl, extension, newRecords, openFixture, runTakingFirstPicks, setProfiles, typeAtEnd, waitFor, waitForShown } from './util';
 
 /** Types, asks for a completion with VS Code's own trigger, and waits until the provider declined. */
 async function typeDeclined(a: CompletionLabApi, editor: vscode.TextEditor, text: string): Promise<void> {
@@ -124,15 +124,8 @@ describe('control where and when', function () {
       await waitForShown(a, before);
       await waitFor(() => (/not documented as FIM/.test(a.status()?.tooltip ?? '') ? true : undefined), 20_000, 'the template warning in the status bar');
 
-      let done = false;
-      const run = Promise.resolve(vscode.commands.executeCommand('completionLab.selectModel', { setTemplate: 'tiny-fim' })).finally(() => { done = true; });
       // The real picker: take its first entry, the one that fits the served model.
-      await waitFor(async () => {
-        if (!done) await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
-        await new Promise((r) => setTimeout(r, 100));
-        return done;
-      }, 30_000, 'the template picker to be answered');
-      await run;
+      await runTakingFirstPicks('completionLab.selectModel', { setTemplate: 'tiny-fim' }, 'the template picker to be answered');
       const saved = (cfg().inspect<{ name: string; template: string; maxTokens?: number; temperature?: number }[]>('profiles')?.globalValue ?? []).find((p) => p.name === 'tiny-fim');
       assert.equal(saved?.template, 'prefix-only', 'prefix-only, which fits a Qwen base model, was offered first and saved');
       assert.equal(saved?.maxTokens, 8, 'the profile\'s other fields are kept');

@@ -9,7 +9,7 @@ import * as http from 'node:http';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { CompletionLabApi } from '../../../src/extension/api';
-import { activateExtension, closeAllEditors, engineUrl, openFixture, waitFor, workspaceRoot } from './util';
+import { activateExtension, closeAllEditors, engineUrl, openFixture, runTakingFirstPicks, waitFor, workspaceRoot } from './util';
 
 interface Arrival { method: string; url: string; authorization?: string }
 
@@ -91,15 +91,8 @@ describe("a repository's settings", function () {
     await cfg().update('profiles', [...userProfiles(), { name: 'mine', endpoint: engineUrl(), apiKeyName: 'my-key', launchCommand: 'my-server --port 1' }], vscode.ConfigurationTarget.Global);
     const settingsFile = path.join(workspaceRoot().fsPath, '.vscode', 'settings.json');
     const workspaceFileBefore = fs.readFileSync(settingsFile, 'utf8');
-    let done = false;
-    const run = Promise.resolve(vscode.commands.executeCommand('completionLab.selectModel', { addFromServer: engineUrl() })).finally(() => { done = true; });
     // The real picker of the server's models: accept its first entry once it is open.
-    await waitFor(async () => {
-      if (!done) await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
-      await new Promise((r) => setTimeout(r, 100));
-      return done;
-    }, 30_000, 'the profile picker to be answered');
-    await run;
+    await runTakingFirstPicks('completionLab.selectModel', { addFromServer: engineUrl() }, 'the profile picker to be answered');
     const profiles = cfg().inspect<{ name: string; endpoint: string; launchCommand?: string }[]>('profiles');
     const added = (profiles?.globalValue ?? []).filter((p) => p.name !== 'tiny' && p.name !== 'mine');
     assert.equal(added.length, 1, `one profile added to the user's settings: ${JSON.stringify(profiles?.globalValue)}`);

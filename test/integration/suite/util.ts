@@ -96,3 +96,15 @@ export async function waitForShown(a: CompletionLabApi, before: number, what = '
     return (await newRecords(a, before)).find((r) => r.outcome === 'shown');
   }, 60_000, what);
 }
+
+/** Runs a command that opens the real quick picks, taking the selected (first) entry of each until it ends. */
+export async function runTakingFirstPicks(command: string, arg: unknown, what: string): Promise<void> {
+  let done = false;
+  const run = Promise.resolve(vscode.commands.executeCommand(command, arg)).finally(() => { done = true; });
+  await waitFor(async () => {
+    if (!done) await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    await new Promise((r) => setTimeout(r, 100));
+    return done;
+  }, 30_000, what);
+  await run;
+}
