@@ -26,7 +26,10 @@ describe('what happened to a suggestion', function () {
   this.timeout(180_000);
   const tiny = () => [{ name: 'tiny', endpoint: engineUrl(), template: 'qwen-fim', maxTokens: 16 }];
 
-  before(async () => setProfiles(tiny(), 'tiny', { debounceMs: 50, keptTextDelaySeconds: 1 }));
+  // One suggestion per spot until the cycling tests ask for more: an alternative fetched by a
+  // second trigger that starts with the character typed would keep the spot open.
+  before(async () => setProfiles(tiny(), 'tiny', { debounceMs: 50, keptTextDelaySeconds: 1, 'suggestions.count': 1 }));
+  after(async () => setProfiles(tiny(), 'tiny', { 'suggestions.count': undefined }));
   afterEach(async () => closeAllEditors());
 
   it('typing something else records it as rejected, with nothing accepted', async () => {
