@@ -14,6 +14,8 @@ export interface ServerView {
   model?: string | undefined;
   maxModelLen?: number | undefined;
   message?: string | undefined;
+  /** The profile whose template the message is about: the tooltip links to choosing another. */
+  templateOf?: string | undefined;
   /** Server-side numbers from /metrics, shown beside the client's, never mixed. */
   metrics?: { kvCacheUsagePct?: number | undefined; running?: number | undefined; waiting?: number | undefined; ttftMeanMs?: number | undefined; genTokensPerSec?: number | undefined } | undefined;
 }

@@ -70,6 +70,7 @@ export class ServerConnection {
         model: served.id,
         maxModelLen: served.maxModelLen,
         message: effective.warnings.length ? effective.warnings[0] : undefined,
+        templateOf: effective.templateMismatch ? p.name : undefined,
       });
       log().info(`Connected to ${p.endpoint}: model ${served.id}, max_model_len ${served.maxModelLen ?? 'unknown'}, template ${effective.template}.`);
       return this.info;

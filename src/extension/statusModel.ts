@@ -91,7 +91,10 @@ export function renderStatus(state: StatusState): StatusView {
       const vram = fleet ? { used: fleet.total.memUsedMiB, total: fleet.total.memTotalMiB } : { used: gpu?.memUsedMiB, total: gpu?.memTotalMiB };
       if (vram.used !== undefined && vram.used !== null && vram.total !== undefined && vram.total !== null) parts.push(`VRAM ${gib(vram.used)}/${gib(vram.total)} GiB`);
       const lines: string[] = [];
-      if (state.kind === 'degraded') lines.push(`$(warning) ${esc(state.message)}`, '');
+      if (state.kind === 'degraded') {
+        lines.push(`$(warning) ${esc(state.message)}`, '');
+        if (f.server.templateOf !== undefined) lines.push(`[${l10n.t('Choose another prompt template')}](${commandLink('completionLab.selectModel', { setTemplate: f.server.templateOf })})`, '');
+      }
       if (f.note) lines.push(`$(info) ${esc(f.note)}`, '');
       lines.push(`**Completion Lab**: ${f.model ? l10n.t('profile *{0}*, model {1}', esc(f.profile), esc(f.model)) : l10n.t('profile *{0}*', esc(f.profile))}`, '');
       lines.push(...(last ? lastCompletionLines(last) : [l10n.t('No completion yet.')]), '');
@@ -113,6 +116,15 @@ export function renderStatus(state: StatusState): StatusView {
       return { text: parts.join(' · '), tooltip: lines.join('\n'), severity: state.kind === 'degraded' ? 'warning' : 'normal' };
     }
   }
+}
+
+/**
+ * A markdown link target that runs `command` with `arg`: the JSON percent-encoded whole, so
+ * nothing in it (a profile name with brackets or parentheses) can end the link early.
+ */
+export function commandLink(command: string, arg: unknown): string {
+  const encoded = encodeURIComponent(JSON.stringify(arg)).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `command:${command}?${encoded}`;
 }
 
 /** The tooltip's table of the last completion's numbers. */

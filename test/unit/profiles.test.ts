@@ -120,6 +120,11 @@ describe('profiles: effective settings', () => {
     assert.match(prefixOnCoder.warnings.join(), /would also use the text after the cursor/);
     const instruct = resolveProfile(base, 'Qwen/Qwen2.5-Coder-1.5B-Instruct');
     assert.match(instruct.warnings.join(), /instruct\/chat model.*complete raw code poorly/);
+    // Which of them another template answers (the status bar links to choosing one).
+    assert.equal(fimOnR1.templateMismatch, true);
+    assert.equal(prefixOnCoder.templateMismatch, true);
+    assert.equal(instruct.templateMismatch, undefined);
+    assert.equal(resolveProfile(base, 'my-coder').templateMismatch, true);
   });
 
   it('"auto" on a model it cannot place says it fell back to prefix-only and how to choose; an explicit choice is quiet', () => {

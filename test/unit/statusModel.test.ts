@@ -49,6 +49,21 @@ describe('status bar text', () => {
     assert.equal(view.severity, 'error');
   });
 
+  it('a template warning links to choosing another template for that profile; the link survives any profile name', () => {
+    const name = 'my (odd) [name]! *x* it\'s';
+    const view = renderStatus({ kind: 'degraded', message: 'template "auto" does not recognise…', base: { profile: name, count: 0, gpuState: { kind: 'no-gpu-tool' }, server: { kind: 'error', message: 'x', templateOf: name } } });
+    assert.equal(view.severity, 'warning');
+    const links = [...view.tooltip.matchAll(/\[([^\]]*)\]\((command:[^)\s]*)\)/g)];
+    const fix = links.find((m) => m[1] === 'Choose another prompt template');
+    assert.ok(fix, view.tooltip);
+    const [command, query] = fix[2]!.slice('command:'.length).split('?');
+    assert.equal(command, 'completionLab.selectModel');
+    assert.deepEqual(JSON.parse(decodeURIComponent(query!)), { setTemplate: name });
+    // A warning that another template does not answer (an instruct model) has no such link.
+    const instruct = renderStatus({ kind: 'degraded', message: 'instruct', base: { profile: 'p', count: 0, gpuState: { kind: 'no-gpu-tool' }, server: { kind: 'error', message: 'instruct' } } });
+    assert.doesNotMatch(instruct.tooltip, /Choose another prompt template/);
+  });
+
   it('says when there is no GPU data and why', () => {
     const view = renderStatus({ kind: 'serving', base: { profile: 'p', count: 0, gpuState: { kind: 'no-gpu-tool' }, server: { kind: 'ok' } } });
     assert.doesNotMatch(view.text, /VRAM/);

@@ -58,4 +58,6 @@ export interface EffectiveProfile {
   otherFiles?: boolean;
   /** Why these settings may serve this model badly; shown once, never thrown. */
   warnings: string[];
+  /** One of the warnings is about the template, which another choice of template would answer. */
+  templateMismatch?: boolean;
 }

@@ -112,7 +112,7 @@ describe('control where and when', function () {
     }
   });
 
-  it('"Set the prompt template of a profile" offers the template that fits the model first; choosing it clears the status bar\'s warning', async () => {
+  it('a template warning in the status bar links to "Set the prompt template", which offers the template that fits the model first; choosing it clears the warning', async () => {
     const a = await api();
     const cfg = () => vscode.workspace.getConfiguration('completionLab');
     // FIM on a Qwen base model (the tiny test model): allowed, with a warning in the status bar.
@@ -122,10 +122,15 @@ describe('control where and when', function () {
       let before = (await a.records()).length;
       await typeAtEnd(editor, '\n\nx_template = ');
       await waitForShown(a, before);
-      await waitFor(() => (/not documented as FIM/.test(a.status()?.tooltip ?? '') ? true : undefined), 20_000, 'the template warning in the status bar');
-
+      const warned = await waitFor(() => { const st = a.status(); return st && /not documented as FIM/.test(st.tooltip) ? st : undefined; }, 20_000, 'the template warning in the status bar');
+      // The tooltip's link, followed as a click would: its command (one the tooltip may run) and arguments.
+      const link = /\[Choose another prompt template\]\(command:([\w.]+)\?([^)\s]+)\)/.exec(warned.tooltip);
+      assert.ok(link, `a link to choose another template in the tooltip: ${warned.tooltip}`);
+      assert.ok((warned.enabledCommands as string[]).includes(link[1]!), 'the tooltip may run it');
+      const arg: unknown = JSON.parse(decodeURIComponent(link[2]!));
+      assert.deepEqual(arg, { setTemplate: 'tiny-fim' });
       // The real picker: take its first entry, the one that fits the served model.
-      await runTakingFirstPicks('completionLab.selectModel', { setTemplate: 'tiny-fim' }, 'the template picker to be answered');
+      await runTakingFirstPicks(link[1]!, arg, 'the template picker to be answered');
       const saved = (cfg().inspect<{ name: string; template: string; maxTokens?: number; temperature?: number }[]>('profiles')?.globalValue ?? []).find((p) => p.name === 'tiny-fim');
       assert.equal(saved?.template, 'prefix-only', 'prefix-only, which fits a Qwen base model, was offered first and saved');
       assert.equal(saved?.maxTokens, 8, 'the profile\'s other fields are kept');
