@@ -22,6 +22,9 @@ export interface CommandDeps {
 
 const PROFILES_KEY = 'profiles';
 
+/** The name of an entry of the user's profile list as written (it may be malformed). */
+const rawName = (p: unknown): unknown => (p as { name?: unknown } | null)?.name;
+
 export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
   const reg = (id: string, fn: (...a: unknown[]) => unknown) =>
     vscode.commands.registerCommand(id, async (...a: unknown[]) => {
@@ -145,7 +148,7 @@ async function useProfile(name: string, did: string): Promise<void> {
  * list is rewritten, so no workspace profile is copied into user settings either.
  */
 export async function upsertProfile(profile: ModelProfile): Promise<void> {
-  const raw = config.userProfilesRaw().filter((p) => (p as { name?: string } | null)?.name !== profile.name);
+  const raw = config.userProfilesRaw().filter((p) => rawName(p) !== profile.name);
   const clean = Object.fromEntries(Object.entries(profile).filter(([, v]) => v !== undefined));
   await vscode.workspace.getConfiguration('completionLab').update(PROFILES_KEY, [...raw, clean], vscode.ConfigurationTarget.Global);
 }
@@ -156,7 +159,6 @@ export async function upsertProfile(profile: ModelProfile): Promise<void> {
  * model comes first. A profile from the workspace's settings is changed there, not here.
  */
 async function setTemplate(keys: ApiKeys, name?: string): Promise<void> {
-  const own = config.userProfilesRaw().filter((p): p is { name: string } => typeof (p as { name?: unknown } | null)?.name === 'string');
   const { profiles } = config.profiles();
   const active = config.activeProfile().profile?.name;
   if (name === undefined) {
@@ -167,7 +169,8 @@ async function setTemplate(keys: ApiKeys, name?: string): Promise<void> {
   }
   const profile = profiles.find((p) => p.name === name);
   if (!profile) throw new Error(vscode.l10n.t('There is no profile "{0}" in "completionLab.profiles".', inertLinks(name)));
-  if (!own.some((p) => p.name === name)) {
+  const own = config.userProfilesRaw();
+  if (!own.some((p) => rawName(p) === name)) {
     throw new Error(vscode.l10n.t('Profile "{0}" comes from this workspace\'s settings: change its "template" in .vscode/settings.json.', inertLinks(name)));
   }
   let served: ServedModel | undefined;
@@ -188,7 +191,7 @@ async function setTemplate(keys: ApiKeys, name?: string): Promise<void> {
   );
   if (!pick) return;
   // Only the template changes: every other field of the user's entry is written back as it was.
-  const raw = config.userProfilesRaw().map((p) => ((p as { name?: unknown } | null)?.name === name ? { ...(p as object), template: pick.o.template } : p));
+  const raw = own.map((p) => (rawName(p) === name ? { ...(p as object), template: pick.o.template } : p));
   await vscode.workspace.getConfiguration('completionLab').update(PROFILES_KEY, raw, vscode.ConfigurationTarget.Global);
   void vscode.window.showInformationMessage(vscode.l10n.t('Completion Lab: profile "{0}" now uses the template "{1}".', inertLinks(name), pick.o.template));
 }

@@ -44,10 +44,7 @@ export function resolveProfile(profile: ModelProfile, served: ServedModel | stri
     const names = [info.id, info.root].filter((n, i, all): n is string => !!n && all.indexOf(n) === i).map((n) => `"${n}"`).join(', ');
     warnings.push(l10n.t('{0}: template "auto" does not recognise the model\'s family from its names ({1}), so prompts are prefix-only (the text after the cursor is not sent). If the model was trained for fill-in-the-middle, set the profile\'s "template" to its format (for example "qwen-fim"); set "prefix-only" to keep this and silence this warning.', label, names));
   }
-  // Every warning but the instruct one is about the template: another template answers it.
-  let instructWarning = false;
   if (instruct) {
-    instructWarning = true;
     warnings.push(l10n.t('{0}: this looks like an instruct/chat model; through /v1/completions such models complete raw code poorly. Prefer the base model (e.g. Qwen2.5-Coder-1.5B rather than -Instruct).', label));
   }
   if (template === 'qwen-fim' && family === 'deepseek-r1-distill') {
@@ -87,7 +84,9 @@ export function resolveProfile(profile: ModelProfile, served: ServedModel | stri
     stripThink: true,
     warnings,
   };
-  if (warnings.length > (instructWarning ? 1 : 0)) effective.templateMismatch = true;
+  // Every warning but the instruct one (pushed exactly when `instruct`) is about the
+  // template: another template answers it.
+  if (warnings.length > (instruct ? 1 : 0)) effective.templateMismatch = true;
   if (customTemplate !== undefined) effective.customTemplate = customTemplate;
   if (profile.apiKeyName) effective.apiKeyName = profile.apiKeyName;
   if (profile.otherFiles !== undefined) effective.otherFiles = profile.otherFiles;
